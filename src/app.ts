@@ -1,0 +1,179 @@
+// Builds the gateway from its dependencies; tests call this with fakes and serve it on port 0.
+import { Elysia } from "elysia";
+import type { Config } from "./config/env.ts";
+import { errorResponse, GatewayError, notFound, protocolForPath } from "./errors.ts";
+import { knownError } from "./http/known-errors.ts";
+import type { Logger } from "./log.ts";
+import { adminRoutes } from "./modules/admin/index.ts";
+import { type AlertDedup, MemoryDedup } from "./modules/alerts/dedup.ts";
+import { WebhookDelivery } from "./modules/alerts/delivery.ts";
+import { AlertNotifier } from "./modules/alerts/notifier.ts";
+import { KeyCache } from "./modules/auth/key-cache.ts";
+import { healthRoutes } from "./modules/health/index.ts";
+import { landingRoutes } from "./modules/landing/index.ts";
+import { LimitGuard } from "./modules/limits/guard.ts";
+import { monthLoader } from "./modules/limits/loader.ts";
+import { MemoryLimitStore } from "./modules/limits/memory.ts";
+import type { LimitStore } from "./modules/limits/types.ts";
+import { anthropicAdapter } from "./modules/proxy/adapters/anthropic.ts";
+import { ollamaAdapter } from "./modules/proxy/adapters/ollama.ts";
+import { openaiAdapter } from "./modules/proxy/adapters/openai.ts";
+import type { ProxyContext } from "./modules/proxy/context.ts";
+import { proxyRoutes } from "./modules/proxy/index.ts";
+import { Inflight } from "./modules/proxy/inflight.ts";
+import { requestIdOf } from "./modules/proxy/request-id.ts";
+import { signupRoutes } from "./modules/signup/index.ts";
+import { SpendRecorder } from "./modules/spend/recorder.ts";
+import { createPricer } from "./pricing/pricer.ts";
+import { ProviderRegistry } from "./providers/registry.ts";
+import type { Store } from "./store/types.ts";
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  log: Logger;
+  /** Injected so tests can count or fake upstream calls. */
+  fetch: typeof fetch;
+  /** Injected so limits and months can be tested without sleeping. */
+  now: () => number;
+  /** Shared (Redis) limits; in-process when absent. */
+  limitStore?: LimitStore;
+  /** Cross-instance alert de-duplication (Redis); in-process when absent. */
+  alertDedup?: AlertDedup;
+}
+
+/** The app plus the background services that must be started and stopped with it. */
+export interface Gateway {
+  app: ReturnType<typeof buildApp>;
+  keys: KeyCache;
+  limits: LimitGuard;
+  limitStore: LimitStore;
+  webhooks: WebhookDelivery | null;
+  providers: ProviderRegistry;
+  spend: SpendRecorder;
+  inflight: Inflight;
+  start(): void;
+  /** Waits for in-flight requests (bounded), then writes every pending spend row. */
+  drain(graceMs: number): Promise<{ drained: boolean; unwritten: number }>;
+}
+
+export function createGateway(deps: AppDeps): Gateway {
+  const keys = new KeyCache(deps.store, {
+    onError: (err) => deps.log.warn("key cache refresh failed", { err }),
+  });
+  const spend = new SpendRecorder(deps.store, { log: deps.log });
+  const inflight = new Inflight();
+  const pricer = createPricer({
+    defaultPrice: defaultPrice(deps.config),
+    onUnknown: (model) =>
+      deps.log.warn("model not in the price table; using SNODUS_DEFAULT_PRICE", { model }),
+  });
+  const limitStore = deps.limitStore ?? new MemoryLimitStore(monthLoader(deps.store));
+  const webhooks = deps.config.webhookUrl
+    ? new WebhookDelivery({
+        url: deps.config.webhookUrl,
+        secret: deps.config.webhookSecret,
+        fetch: deps.fetch,
+        log: deps.log,
+      })
+    : null;
+  const alerts = webhooks
+    ? new AlertNotifier({
+        delivery: webhooks,
+        dedup: deps.alertDedup ?? new MemoryDedup(),
+        limits: limitStore,
+        now: deps.now,
+        log: deps.log,
+      })
+    : undefined;
+  const limits = new LimitGuard({
+    store: limitStore,
+    pricer,
+    plansEnforced: deps.config.featurePlans,
+    events: alerts,
+    onSettleError: (err) => deps.log.error("budget settlement failed", { err }),
+  });
+  const providers = new ProviderRegistry(deps.config, deps.fetch, deps.log);
+  const proxy: ProxyContext = {
+    ...deps,
+    keys,
+    spend,
+    pricer,
+    inflight,
+    limits,
+    providers,
+    adapters: { anthropic: anthropicAdapter, openai: openaiAdapter, ollama: ollamaAdapter },
+  };
+  const app = buildApp(deps, proxy);
+  return {
+    app,
+    keys,
+    limits,
+    limitStore,
+    webhooks,
+    spend,
+    inflight,
+    providers,
+    start: () => {
+      keys.start();
+      providers.start();
+    },
+    async drain(graceMs) {
+      const drained = await inflight.idle(graceMs);
+      keys.stop();
+      providers.stop();
+      const unwritten = await spend.close();
+      await webhooks?.idle(2_000);
+      await limitStore.close();
+      return { drained, unwritten };
+    },
+  };
+}
+
+/** Shorthand for tests that only need the HTTP app. */
+export function createApp(deps: AppDeps) {
+  return createGateway(deps).app;
+}
+
+function buildApp(deps: AppDeps, proxy: ProxyContext) {
+  return new Elysia({ name: "snodus" })
+    .onError(({ code, error, request, path }) => {
+      const protocol = protocolForPath(path);
+      const requestId = requestIdOf(request);
+      // GatewayErrors, the services' typed errors (404/409/422/403) and Elysia's PARSE/VALIDATION.
+      const known = knownError(code, error);
+      if (known) return errorResponse(protocol, known, requestId);
+      if (code === "NOT_FOUND")
+        return errorResponse(protocol, notFound(`No route for ${request.method} ${path}`), requestId);
+      // Anything else is a bug: log it once with the request id; the client gets a generic 500.
+      deps.log.error("unhandled error", {
+        requestId,
+        path,
+        err: error instanceof Error ? error : String(error),
+      });
+      return errorResponse(protocol, new GatewayError(500, "api_error", "Internal gateway error"), requestId);
+    })
+    .use(
+      healthRoutes({
+        store: deps.store,
+        components: (): Record<string, string> =>
+          deps.config.redisUrl ? { redis: proxy.limits.status() } : {},
+      }),
+    )
+    .use(proxyRoutes(proxy))
+    .use(adminRoutes({ store: deps.store, config: deps.config, keys: proxy.keys, now: deps.now }))
+    .use(signupRoutes({ store: deps.store, config: deps.config, now: deps.now }))
+    .use(landingRoutes(deps.config));
+}
+
+function defaultPrice(config: Config) {
+  const { inputPerMTok, outputPerMTok } = config.defaultPrice;
+  const input = Math.round(inputPerMTok * 1_000_000);
+  return {
+    input,
+    output: Math.round(outputPerMTok * 1_000_000),
+    cacheWrite5m: Math.round(input * 1.25),
+    cacheWrite1h: input * 2,
+    cacheRead: Math.round(input / 10),
+  };
+}

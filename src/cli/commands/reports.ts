@@ -1,0 +1,201 @@
+// Read-only reports: `snodus status`, `plans`, `budget`, `account`, `providers`.
+
+import { monthStart, nextMonthStart } from "../../modules/account/month.ts";
+import { accountSummary, progress } from "../../modules/account/service.ts";
+import { listProviders } from "../../providers/catalog.ts";
+import { ProviderRegistry } from "../../providers/registry.ts";
+import { VERSION } from "../../version.ts";
+import { type Command, JSON_FLAG, uuidFlag } from "../command.ts";
+import { dollarsFromCents, dollarsFromMicros, json, percent, table } from "../output.ts";
+
+const limitText = (n: number | null) => (n === null ? "unlimited" : n.toLocaleString("en-US"));
+
+export const reportCommands: Command[] = [
+  {
+    name: "status",
+    summary: "general summary: store, providers, teams, users, keys, this month's spend",
+    flags: { ...JSON_FLAG },
+    async run(ctx) {
+      const store = await ctx.store();
+      const now = ctx.now();
+      const [teams, users, keys, totals] = await Promise.all([
+        store.teams.list(),
+        store.users.list(),
+        store.keys.list(),
+        store.spend.totalsByTeam(monthStart(now), nextMonthStart(now)),
+      ]);
+      let spend = 0;
+      let requests = 0;
+      let tokens = 0;
+      for (const t of totals.values()) {
+        spend += t.costMicros;
+        requests += t.requests;
+        tokens += t.inputTokens + t.outputTokens;
+      }
+      const activeKeys = keys.filter(
+        (k) => k.isActive && (!k.expiresAt || k.expiresAt.getTime() > now),
+      ).length;
+      const summary = {
+        version: VERSION,
+        store: store.dialect,
+        providers: listProviders(ctx.config).map((p) => ({ name: p.name, configured: p.configured })),
+        teams: teams.length,
+        users: users.length,
+        keys: { total: keys.length, active: activeKeys },
+        month: { from: monthStart(now).toISOString(), requests, tokens, spendMicros: spend },
+      };
+      if (ctx.json) ctx.print(json(summary));
+      else
+        ctx.print(
+          [
+            `Snodus ${VERSION} — store: ${store.dialect}`,
+            `providers: ${summary.providers.map((p) => `${p.name}${p.configured ? "" : " (not configured)"}`).join(", ")}`,
+            `teams: ${teams.length}   users: ${users.length}   keys: ${activeKeys} active of ${keys.length}`,
+            `this month: ${requests.toLocaleString("en-US")} requests, ${tokens.toLocaleString("en-US")} tokens, ${dollarsFromMicros(spend)} spent`,
+          ].join("\n"),
+        );
+      return 0;
+    },
+  },
+  {
+    name: "providers",
+    summary: "provider status: configured, upstream URL, models",
+    flags: { ...JSON_FLAG },
+    async run(ctx) {
+      const providers = await new ProviderRegistry(ctx.config, fetch, ctx.log).status();
+      if (ctx.json) ctx.print(json(providers));
+      else
+        ctx.print(
+          table(
+            ["provider", "configured", "reachable", "upstream", "models"],
+            providers.map((p) => [
+              p.name,
+              p.configured,
+              p.reachable === null ? "—" : p.reachable ? "yes" : "NO",
+              p.upstreamUrl,
+              p.models.join(", "),
+            ]),
+          ),
+        );
+      return 0;
+    },
+  },
+  {
+    name: "plans",
+    summary: "list plans and their caps",
+    flags: { ...JSON_FLAG },
+    async run(ctx) {
+      const plans = await (await ctx.store()).plans.list();
+      if (ctx.json) ctx.print(json(plans));
+      else
+        ctx.print(
+          table(
+            ["plan", "name", "price", "tokens/month", "users", "keys"],
+            plans.map((p) => [
+              p.id,
+              p.name,
+              p.priceCents === null ? "contact us" : `${dollarsFromCents(p.priceCents)}/month`,
+              limitText(p.tokensPerMonth),
+              limitText(p.maxUsers),
+              limitText(p.maxKeys),
+            ]),
+          ),
+        );
+      return 0;
+    },
+  },
+  {
+    name: "budget",
+    summary: "this month's spend against budget, per team and per key",
+    flags: { ...JSON_FLAG },
+    async run(ctx) {
+      const store = await ctx.store();
+      const now = ctx.now();
+      const from = monthStart(now);
+      const to = nextMonthStart(now);
+      const [teams, keys, byTeam, byKey] = await Promise.all([
+        store.teams.list(),
+        store.keys.list(),
+        store.spend.totalsByTeam(from, to),
+        store.spend.totalsByKey(from, to),
+      ]);
+      const rows = [
+        ...teams.map((t) => {
+          const spent = byTeam.get(t.id)?.costMicros ?? 0;
+          const p = progress(spent, t.budgetMonthlyCents === null ? null : t.budgetMonthlyCents * 10_000);
+          return {
+            kind: "team",
+            id: t.id,
+            name: t.name,
+            spentMicros: spent,
+            budgetCents: t.budgetMonthlyCents,
+            fraction: p.fraction,
+          };
+        }),
+        ...keys.map((k) => {
+          const spent = byKey.get(k.id)?.costMicros ?? 0;
+          const p = progress(spent, k.budgetMonthlyCents === null ? null : k.budgetMonthlyCents * 10_000);
+          return {
+            kind: "key",
+            id: k.id,
+            name: `${k.name} ${k.keyPrefix}`,
+            spentMicros: spent,
+            budgetCents: k.budgetMonthlyCents,
+            fraction: p.fraction,
+          };
+        }),
+      ];
+      if (ctx.json) ctx.print(json({ period: { from: from.toISOString(), to: to.toISOString() }, rows }));
+      else
+        ctx.print(
+          table(
+            ["kind", "id", "name", "spent", "budget", "used"],
+            rows.map((r) => [
+              r.kind,
+              r.id,
+              r.name,
+              dollarsFromMicros(r.spentMicros),
+              dollarsFromCents(r.budgetCents),
+              percent(r.fraction),
+            ]),
+          ),
+        );
+      return 0;
+    },
+  },
+  {
+    name: "account",
+    summary: "account summary of a team with progress against each cap",
+    flags: { "team-id": { type: "string", description: "team id (UUID)", required: true }, ...JSON_FLAG },
+    async run(ctx, flags) {
+      const a = await accountSummary(await ctx.store(), uuidFlag(flags, "team-id"), ctx.now());
+      if (ctx.json) ctx.print(json(a));
+      else
+        ctx.print(
+          [
+            `${a.team.name} — plan ${a.plan?.name ?? a.team.plan} (${a.period.from.slice(0, 7)})`,
+            table(
+              ["", "used", "limit", "progress"],
+              [
+                [
+                  "tokens",
+                  a.tokens.used.toLocaleString("en-US"),
+                  limitText(a.tokens.limit),
+                  percent(a.tokens.fraction),
+                ],
+                [
+                  "spend",
+                  dollarsFromMicros(a.spendMicros.used),
+                  dollarsFromCents(a.team.budgetMonthlyCents),
+                  percent(a.spendMicros.fraction),
+                ],
+                ["keys", a.keys.used, limitText(a.keys.limit), percent(a.keys.fraction)],
+                ["users", a.users.used, limitText(a.users.limit), percent(a.users.fraction)],
+              ],
+            ),
+          ].join("\n"),
+        );
+      return 0;
+    },
+  },
+];

@@ -1,0 +1,47 @@
+// `snodus users create|list`.
+import { createUser } from "../../modules/users/service.ts";
+import type { User } from "../../store/types.ts";
+import { type Command, JSON_FLAG, stringFlag, uuidFlag } from "../command.ts";
+import { json, table } from "../output.ts";
+
+const userTable = (users: User[]) =>
+  table(
+    ["id", "email", "name", "team", "role", "active", "created"],
+    users.map((u) => [u.id, u.email, u.name, u.teamId, u.role, u.isActive, u.createdAt]),
+  );
+
+export const usersCommands: Command[] = [
+  {
+    name: "users create",
+    summary: "create a user in a team",
+    flags: {
+      email: { type: "string", description: "email address, unique", required: true },
+      name: { type: "string", description: "display name", required: true },
+      "team-id": { type: "string", description: "team id (UUID)", required: true },
+      role: { type: "string", description: "admin or member (default member)" },
+      ...JSON_FLAG,
+    },
+    async run(ctx, flags) {
+      const user = await createUser(await ctx.store(), {
+        email: stringFlag(flags, "email") ?? "",
+        name: stringFlag(flags, "name") ?? "",
+        teamId: uuidFlag(flags, "team-id"),
+        role: stringFlag(flags, "role"),
+        enforcePlan: ctx.config.featurePlans,
+      });
+      ctx.print(ctx.json ? json(user) : `created user ${user.email}\n${userTable([user])}`);
+      return 0;
+    },
+  },
+  {
+    name: "users list",
+    summary: "list users",
+    flags: { "team-id": { type: "string", description: "only this team's users" }, ...JSON_FLAG },
+    async run(ctx, flags) {
+      const teamId = flags["team-id"] === undefined ? undefined : uuidFlag(flags, "team-id");
+      const users = await (await ctx.store()).users.list({ teamId });
+      ctx.print(ctx.json ? json(users) : userTable(users));
+      return 0;
+    },
+  },
+];

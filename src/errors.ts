@@ -1,0 +1,119 @@
+// One error model for the gateway, rendered in the shape of the protocol the client spoke.
+
+/** The protocols whose error envelopes we render. */
+export type Protocol = "anthropic" | "openai" | "admin";
+
+/** Anthropic's error `type` names; OpenAI and admin shapes are derived from them. */
+export type ErrorKind =
+  | "invalid_request_error"
+  | "authentication_error"
+  | "billing_error"
+  | "permission_error"
+  | "not_found_error"
+  | "request_too_large"
+  | "rate_limit_error"
+  | "api_error"
+  | "timeout_error"
+  | "overloaded_error";
+
+/** An error the gateway itself raises. Handlers throw it; one renderer turns it into a response. */
+export class GatewayError extends Error {
+  constructor(
+    readonly status: number,
+    readonly kind: ErrorKind,
+    message: string,
+    readonly extra: {
+      retryAfter?: number;
+      code?: string;
+      headers?: Record<string, string>;
+      /** The input field at fault (admin validation errors), so forms can point at it. */
+      field?: string;
+    } = {},
+  ) {
+    super(message);
+    this.name = "GatewayError";
+  }
+}
+
+export const badRequest = (message: string, code?: string) =>
+  new GatewayError(400, "invalid_request_error", message, { code });
+export const unauthorized = (message: string) => new GatewayError(401, "authentication_error", message);
+export const budgetExceeded = (message: string, headers?: Record<string, string>) =>
+  new GatewayError(402, "billing_error", message, { code: "budget_exceeded", headers });
+export const forbidden = (message: string, code?: string, headers?: Record<string, string>) =>
+  new GatewayError(403, "permission_error", message, { code, headers });
+export const notFound = (message: string) => new GatewayError(404, "not_found_error", message);
+export const tooLarge = (message: string) => new GatewayError(413, "request_too_large", message);
+export const rateLimited = (message: string, retryAfter: number, headers: Record<string, string> = {}) =>
+  new GatewayError(429, "rate_limit_error", message, { retryAfter, code: "rate_limit_exceeded", headers });
+export const upstreamUnavailable = (message: string) => new GatewayError(502, "api_error", message);
+export const upstreamTimeout = (message: string) => new GatewayError(504, "timeout_error", message);
+
+// OpenAI's `type` values for the same situations.
+const OPENAI_TYPE: Record<ErrorKind, string> = {
+  invalid_request_error: "invalid_request_error",
+  authentication_error: "invalid_request_error",
+  billing_error: "insufficient_quota",
+  permission_error: "permission_error",
+  not_found_error: "invalid_request_error",
+  request_too_large: "invalid_request_error",
+  rate_limit_error: "rate_limit_exceeded",
+  api_error: "api_error",
+  timeout_error: "timeout",
+  overloaded_error: "server_error",
+};
+
+/** The JSON body for an error in the given protocol's shape. */
+export function errorBody(
+  protocol: Protocol,
+  err: GatewayError,
+  requestId?: string,
+): Record<string, unknown> {
+  const retry = err.extra.retryAfter === undefined ? {} : { retry_after: err.extra.retryAfter };
+  if (protocol === "anthropic") {
+    return {
+      type: "error",
+      error: { type: err.kind, message: err.message, ...retry },
+      ...(requestId ? { request_id: requestId } : {}),
+      ...retry,
+    };
+  }
+  if (protocol === "openai") {
+    return {
+      error: {
+        message: err.message,
+        type: OPENAI_TYPE[err.kind],
+        param: null,
+        code: err.extra.code ?? null,
+        ...retry,
+      },
+      ...retry,
+    };
+  }
+  const field = err.extra.field === undefined ? {} : { field: err.extra.field };
+  return {
+    error: { status: err.status, code: err.extra.code ?? err.kind, message: err.message, ...field, ...retry },
+  };
+}
+
+/** A complete Response for a gateway error, with Retry-After and request-id headers where they apply. */
+export function errorResponse(protocol: Protocol, err: GatewayError, requestId?: string): Response {
+  const headers: Record<string, string> = { "content-type": "application/json", ...err.extra.headers };
+  if (requestId) {
+    // `request-id` is what Anthropic's clients read; ours names the spend row, as on every /v1 response.
+    headers["request-id"] = requestId;
+    headers["x-snodus-request-id"] = requestId;
+  }
+  if (err.extra.retryAfter !== undefined) headers["retry-after"] = String(err.extra.retryAfter);
+  return new Response(JSON.stringify(errorBody(protocol, err, requestId)), { status: err.status, headers });
+}
+
+/** Which envelope a path's clients expect. */
+export function protocolForPath(path: string): Protocol {
+  if (path.startsWith("/v1/chat/completions")) return "openai";
+  if (path.startsWith("/v1/")) return "anthropic";
+  return "admin";
+}
+
+/** Request ids are time-ordered so they sort with the spend log. */
+export const newRequestId = () => `req_${Bun.randomUUIDv7().replaceAll("-", "")}`;

@@ -1,0 +1,60 @@
+// /admin/analytics/*: dashboard figures over a date range, narrowed to the caller's team.
+import { Elysia } from "elysia";
+import { byModel, byProvider, byUser, daily, recent, resolveRange, routing } from "../analytics/service.ts";
+import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
+import {
+  DailyReport,
+  ModelReport,
+  ProviderReport,
+  RecentReport,
+  RoutingReport,
+  UserReport,
+} from "./report-schemas.ts";
+import { ID_ERRORS, RangeQuery, RecentQuery } from "./schemas.ts";
+
+const tags = ["analytics"];
+
+export function analyticsRoutes(deps: AdminDeps, auth: AdminAuth) {
+  const { store, now } = deps;
+  const opts = <R>(response: R, summary: string) => ({
+    query: RangeQuery,
+    response: { 200: response, ...ID_ERRORS },
+    detail: { tags, summary },
+  });
+  return new Elysia({ prefix: "/admin/analytics" })
+    .use(adminAuth(auth))
+    .get(
+      "/daily",
+      ({ scope, query }) => daily(store, resolveRange(scope, query, now())),
+      opts(DailyReport, "Spend, tokens and requests per UTC day"),
+    )
+    .get(
+      "/models",
+      ({ scope, query }) => byModel(store, resolveRange(scope, query, now())),
+      opts(ModelReport, "Spend per model"),
+    )
+    .get(
+      "/users",
+      ({ scope, query }) => byUser(store, resolveRange(scope, query, now())),
+      opts(UserReport, "Spend per user"),
+    )
+    .get(
+      "/providers",
+      ({ scope, query }) => byProvider(store, resolveRange(scope, query, now())),
+      opts(ProviderReport, "Spend, errors and latency per provider"),
+    )
+    .get(
+      "/routing",
+      ({ scope, query }) => routing(store, resolveRange(scope, query, now())),
+      opts(RoutingReport, "Smart-routing decisions and the models they chose"),
+    )
+    .get(
+      "/recent",
+      ({ scope, query }) => recent(store, resolveRange(scope, query, now()), query.limit ?? 50, query.cursor),
+      {
+        query: RecentQuery,
+        response: { 200: RecentReport, ...ID_ERRORS },
+        detail: { tags, summary: "Latest requests, newest first (cursor pagination)" },
+      },
+    );
+}

@@ -1,0 +1,252 @@
+// The admin API's TypeBox schemas: Elysia validates every input with them and the OpenAPI document is built from them.
+import { t } from "elysia";
+import { PLAN_IDS } from "../../store/plans.ts";
+import { ValidationError } from "../users/service.ts";
+
+export const int = (description: string, opts: { minimum?: number; maximum?: number } = {}) =>
+  t.Integer({ description, ...opts });
+const nullableInt = (description: string) => t.Nullable(t.Integer({ description, minimum: 0 }));
+export const timestamp = (description: string) => t.String({ format: "date-time", description });
+export const uuid = (description: string) => t.String({ format: "uuid", description });
+const planId = t.Union(
+  PLAN_IDS.map((id) => t.Literal(id)),
+  { description: "Plan id" },
+);
+
+/** The one admin error shape. `field` names the input at fault; `retry_after` comes with 429. */
+export const ErrorBody = t.Object(
+  {
+    error: t.Object({
+      status: t.Integer(),
+      code: t.String({ description: "Machine-readable, e.g. not_found, validation_error, conflict" }),
+      message: t.String(),
+      field: t.Optional(t.String()),
+      retry_after: t.Optional(t.Integer()),
+    }),
+  },
+  { description: "Error" },
+);
+
+/** Errors every authenticated route can answer, plus the ones its input can cause. */
+export const READ_ERRORS = { 401: ErrorBody, 403: ErrorBody, 422: ErrorBody, 429: ErrorBody } as const;
+export const ID_ERRORS = { ...READ_ERRORS, 404: ErrorBody } as const;
+export const WRITE_ERRORS = { ...ID_ERRORS, 400: ErrorBody, 409: ErrorBody } as const;
+
+/**
+ * Elysia drops properties a schema does not declare before validating. Body routes refuse them instead
+ * (as a `transform` hook, which runs before validation), so `{"team_id": …}` on a key is a 422 rather
+ * than a silent no-op.
+ */
+export function rejectUnknown(schema: { properties: object }) {
+  const allowed = new Set(Object.keys(schema.properties));
+  return ({ body }: { body: unknown }) => {
+    if (!body || typeof body !== "object" || Array.isArray(body)) return;
+    for (const field of Object.keys(body))
+      if (!allowed.has(field)) throw new ValidationError(field, "is not a field of this request");
+  };
+}
+
+/** limit/offset with their defaults applied. */
+export const pageParams = (q: { limit?: number; offset?: number }) => ({
+  limit: q.limit ?? 50,
+  offset: q.offset ?? 0,
+});
+
+export const IdParams = t.Object({ id: uuid("Resource id") });
+
+/**
+ * An integer query parameter. Elysia converts query strings before checking them and loses the
+ * parameter's name when a bound fails, so each carries its own field and reason (see known-errors.ts).
+ */
+export const queryInt = (name: string, min: number, max: number, fallback: number, description: string) =>
+  t.Optional(
+    t.Integer({
+      minimum: min,
+      maximum: max,
+      default: fallback,
+      description,
+      error: () => ({ field: `query.${name}`, reason: `must be an integer from ${min} to ${max}` }),
+    }),
+  );
+
+export const PageQuery = {
+  limit: queryInt("limit", 1, 500, 50, "Page size (max 500)"),
+  offset: queryInt("offset", 0, 1_000_000_000, 0, "Rows to skip"),
+};
+
+const paged = <T extends Parameters<typeof t.Array>[0]>(item: T, description: string) =>
+  t.Object(
+    {
+      data: t.Array(item),
+      total: int("Rows matching the filter, all pages together"),
+      limit: int("Page size used"),
+      offset: int("Rows skipped"),
+    },
+    { description },
+  );
+
+// ── Keys ────────────────────────────────────────────────────────────────────────────────────────
+const keyProps = {
+  id: uuid("Key id"),
+  name: t.String(),
+  key_prefix: t.String({ description: "The first characters of the secret, for recognition" }),
+  user_id: uuid("Owner"),
+  team_id: uuid("The owner's team"),
+  rate_limit: int("Requests per minute"),
+  budget_monthly_cents: nullableInt("Monthly budget in cents; null = only the team's budget applies"),
+  status: t.Union([t.Literal("active"), t.Literal("expiring"), t.Literal("expired"), t.Literal("revoked")], {
+    description: "expiring = rotated out, valid until expires_at",
+  }),
+  is_active: t.Boolean({ description: "false once revoked" }),
+  expires_at: t.Nullable(timestamp("When a rotated-out key stops working")),
+  replaced_by: t.Nullable(uuid("The key that replaced this one")),
+  last_used_at: t.Nullable(timestamp("Last request (written in batches)")),
+  created_at: timestamp("Creation time"),
+};
+export const KeyView = t.Object(keyProps, { description: "A virtual key (never its secret)" });
+export const KeyList = paged(KeyView, "A page of keys");
+export const KeyCreated = t.Object(
+  { ...keyProps, api_key: t.String({ description: "The secret (sk-…). Shown once, never stored." }) },
+  { description: "The new key and its secret" },
+);
+export const KeyRotated = t.Object(
+  { ...keyProps, api_key: t.String({ description: "The new secret. Shown once." }), old_key: KeyView },
+  { description: "The replacement key, its secret, and the old key (valid 24 h more)" },
+);
+export const KeyListQuery = t.Object({
+  ...PageQuery,
+  team_id: t.Optional(uuid("Only this team's keys")),
+  user_id: t.Optional(uuid("Only this user's keys")),
+});
+export const KeyCreateBody = t.Object(
+  {
+    user_id: t.Optional(uuid("Owner; defaults to the calling admin for a team admin's key")),
+    name: t.String({ minLength: 1, maxLength: 100 }),
+    rate_limit: t.Optional(int("Requests per minute (default 60)", { minimum: 1, maximum: 1_000_000 })),
+    budget_monthly_cents: t.Optional(nullableInt("Monthly budget in cents; null = none of its own")),
+  },
+  { additionalProperties: false },
+);
+export const KeyPatchBody = t.Object(
+  {
+    name: t.Optional(t.String({ minLength: 1, maxLength: 100 })),
+    rate_limit: t.Optional(int("Requests per minute", { minimum: 1, maximum: 1_000_000 })),
+    budget_monthly_cents: t.Optional(nullableInt("Monthly budget in cents; null = none of its own")),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+// ── Users and teams ─────────────────────────────────────────────────────────────────────────────
+export const UserView = t.Object(
+  {
+    id: uuid("User id"),
+    email: t.String(),
+    name: t.String(),
+    team_id: uuid("Team"),
+    role: t.Union([t.Literal("admin"), t.Literal("member")]),
+    is_active: t.Boolean(),
+    created_at: timestamp("Creation time"),
+  },
+  { description: "A user" },
+);
+export const UserList = paged(UserView, "A page of users");
+export const UserListQuery = t.Object({ ...PageQuery, team_id: t.Optional(uuid("Only this team's users")) });
+export const UserCreateBody = t.Object(
+  {
+    email: t.String({ maxLength: 254 }),
+    name: t.String({ minLength: 1, maxLength: 200 }),
+    team_id: t.Optional(uuid("Team; defaults to the calling team admin's team")),
+    role: t.Optional(t.Union([t.Literal("admin"), t.Literal("member")], { description: "Default member" })),
+  },
+  { additionalProperties: false },
+);
+
+export const TeamView = t.Object(
+  {
+    id: uuid("Team id"),
+    name: t.String(),
+    plan: t.String(),
+    budget_monthly_cents: nullableInt("Monthly budget in cents; null = unlimited"),
+    created_at: timestamp("Creation time"),
+  },
+  { description: "A team" },
+);
+export const TeamList = paged(TeamView, "A page of teams");
+export const TeamCreateBody = t.Object(
+  {
+    name: t.String({ minLength: 1, maxLength: 200 }),
+    plan: t.Optional(planId),
+    budget_monthly_cents: t.Optional(nullableInt("Monthly budget in cents; null = unlimited")),
+  },
+  { additionalProperties: false },
+);
+export const PlanChangeBody = t.Object({ plan: planId }, { additionalProperties: false });
+
+export const PlanView = t.Object(
+  {
+    id: t.String(),
+    name: t.String(),
+    price_cents: t.Nullable(t.Integer({ description: "Monthly price; null = contact us" })),
+    tokens_per_month: t.Nullable(t.Integer({ description: "null = unlimited" })),
+    max_users: t.Nullable(t.Integer({ description: "null = unlimited" })),
+    max_keys: t.Nullable(t.Integer({ description: "null = unlimited" })),
+  },
+  { description: "A plan" },
+);
+export const PlanList = t.Object({ data: t.Array(PlanView) });
+
+export const ProviderList = t.Object({
+  data: t.Array(
+    t.Object({
+      name: t.String(),
+      configured: t.Boolean(),
+      upstream_url: t.Nullable(t.String()),
+      models: t.Array(t.String()),
+    }),
+  ),
+});
+
+const progress = (description: string) =>
+  t.Object(
+    {
+      used: t.Number(),
+      limit: t.Nullable(t.Number({ description: "null = unlimited" })),
+      fraction: t.Nullable(t.Number({ description: "used / limit; null = unlimited" })),
+    },
+    { description },
+  );
+export const AccountView = t.Object(
+  {
+    team: TeamView,
+    plan: t.Nullable(PlanView),
+    period: t.Object({ from: timestamp("Month start (UTC)"), to: timestamp("Next month start") }),
+    tokens: progress("Input + output tokens this month vs the plan's quota"),
+    spend_micros: progress("Spend this month in micro-dollars vs the team budget"),
+    spend_cents: progress("The same in cents"),
+    keys: progress("Active keys vs the plan's cap"),
+    users: progress("Users vs the plan's cap"),
+    requests: int("Requests this month"),
+  },
+  { description: "Account summary with progress" },
+);
+
+// ── Analytics ───────────────────────────────────────────────────────────────────────────────────
+const range = {
+  from: t.Optional(
+    t.String({
+      description: "Start, inclusive: YYYY-MM-DD (UTC) or an ISO 8601 date-time; default 30 days ago",
+    }),
+  ),
+  to: t.Optional(
+    t.String({
+      description: "End, exclusive: an ISO date-time, or YYYY-MM-DD to include that whole day; default now",
+    }),
+  ),
+  team_id: t.Optional(uuid("Only this team (a team admin always sees only their own)")),
+};
+export const RangeQuery = t.Object(range);
+export const RecentQuery = t.Object({
+  ...range,
+  limit: queryInt("limit", 1, 500, 50, "Rows (max 500)"),
+  cursor: t.Optional(t.String({ description: "next_cursor of the previous page" })),
+});

@@ -1,0 +1,59 @@
+// /admin/users: list and create (plan max_users) users, within the caller's team.
+import { Elysia } from "elysia";
+import { createUser, listUsers } from "../users/service.ts";
+import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
+import {
+  ID_ERRORS,
+  pageParams,
+  READ_ERRORS,
+  rejectUnknown,
+  UserCreateBody,
+  UserList,
+  UserListQuery,
+  UserView,
+  WRITE_ERRORS,
+} from "./schemas.ts";
+import { pageOf, userView } from "./views.ts";
+
+const tags = ["users"];
+
+export function usersRoutes(deps: AdminDeps, auth: AdminAuth) {
+  const { store } = deps;
+  return new Elysia({ prefix: "/admin/users" })
+    .use(adminAuth(auth))
+    .get(
+      "",
+      async ({ scope, query }) => {
+        const page = pageParams(query);
+        const found = await listUsers(store, scope, { teamId: query.team_id }, page);
+        return pageOf(found.rows.map(userView), found.total, page);
+      },
+      {
+        query: UserListQuery,
+        response: { 200: UserList, ...READ_ERRORS, 404: ID_ERRORS[404] },
+        detail: { tags, summary: "List users" },
+      },
+    )
+    .post(
+      "",
+      async ({ scope, body, set }) => {
+        const user = await createUser(store, {
+          email: body.email,
+          name: body.name,
+          teamId: body.team_id,
+          role: body.role,
+          enforcePlan: deps.config.featurePlans,
+          scope,
+        });
+        set.status = 201;
+        return userView(user);
+      },
+      {
+        body: UserCreateBody,
+        parse: "json",
+        transform: rejectUnknown(UserCreateBody),
+        response: { 201: UserView, ...WRITE_ERRORS },
+        detail: { tags, summary: "Create a user (respects the plan's max_users)" },
+      },
+    );
+}

@@ -1,0 +1,138 @@
+// Redis-backed limits that fall back to in-process limits while Redis is unreachable, and come back by themselves.
+import type { Logger } from "../../log.ts";
+import { monthKey } from "../account/month.ts";
+import type { MemoryLimitStore } from "./memory.ts";
+import type { RedisLimits } from "./redis.ts";
+import type { AdmitRequest, AdmitResult, LimitStore, Settlement, SubjectUsage } from "./types.ts";
+
+/** A Redis call slower than this counts as an outage: limits must not add seconds to requests. */
+const REDIS_TIMEOUT_MS = 1_000;
+const RECONNECT_EVERY_MS = 1_000;
+
+export class FailoverLimitStore implements LimitStore {
+  readonly #redis: RedisLimits;
+  readonly #memory: MemoryLimitStore;
+  readonly #log: Logger;
+  readonly #now: () => number;
+  /** Reservations made by this instance and not yet settled: where they live and how much. */
+  readonly #open = new Map<string, { backend: "redis" | "memory"; amount: number }>();
+  #degraded: string | null = null;
+  #reconnect: ReturnType<typeof setInterval> | null = null;
+  #closed = false;
+
+  constructor(redis: RedisLimits, memory: MemoryLimitStore, log: Logger, now: () => number) {
+    this.#redis = redis;
+    this.#memory = memory;
+    this.#log = log;
+    this.#now = now;
+    redis.client.onclose = (err) => {
+      if (!this.#closed) this.#degrade(err);
+    };
+  }
+
+  async start(): Promise<void> {
+    try {
+      await withTimeout(this.#redis.connect());
+    } catch (err) {
+      this.#degrade(err);
+    }
+  }
+
+  async admit(req: AdmitRequest): Promise<AdmitResult> {
+    if (!this.#degraded) {
+      try {
+        const result = await withTimeout(this.#redis.admit(req));
+        if (result.budget?.ok)
+          this.#open.set(req.reservationId, { backend: "redis", amount: req.amountMicros });
+        return result;
+      } catch (err) {
+        this.#degrade(err);
+      }
+    }
+    const result = await this.#memory.admit(req);
+    if (result.budget?.ok) this.#open.set(req.reservationId, { backend: "memory", amount: req.amountMicros });
+    return result;
+  }
+
+  async settle(s: Settlement): Promise<void> {
+    const open = this.#open.get(s.reservationId);
+    this.#open.delete(s.reservationId);
+    const backend = open?.backend ?? "memory";
+    // The local book always learns the cost, so it is current if we must fall back to it.
+    this.#memory.book.settleSync(s, backend === "memory");
+    if (backend === "redis" && !this.#degraded) {
+      try {
+        await withTimeout(this.#redis.settle(s));
+      } catch (err) {
+        // The row is in the spend log; Redis is re-seeded from it when it comes back.
+        this.#degrade(err);
+      }
+    }
+  }
+
+  async usage(kind: "key" | "team", id: string, month: string): Promise<SubjectUsage> {
+    if (!this.#degraded) {
+      try {
+        return await withTimeout(this.#redis.usage(kind, id, month));
+      } catch (err) {
+        this.#degrade(err);
+      }
+    }
+    return this.#memory.usage(kind, id, month);
+  }
+
+  outstanding(): number {
+    let total = 0;
+    for (const r of this.#open.values()) total += r.amount;
+    return total;
+  }
+
+  status(): string {
+    return this.#degraded ? `degraded: ${this.#degraded}` : "ok";
+  }
+
+  #degrade(err: unknown): void {
+    if (this.#degraded || this.#closed) return;
+    this.#degraded = "redis unreachable; limits are enforced per instance until it returns";
+    this.#log.error("REDIS UNREACHABLE: rate limits and budgets now enforced per instance", {
+      err: err instanceof Error ? err.message : String(err),
+    });
+    // Local figures catch up with every instance's spend recorded so far.
+    void this.#memory.book.reload(monthKey(this.#now())).catch(() => {});
+    this.#reconnect ??= setInterval(() => void this.#tryReconnect(), RECONNECT_EVERY_MS);
+    this.#reconnect.unref?.();
+  }
+
+  async #tryReconnect(): Promise<void> {
+    try {
+      this.#redis.renewInstance();
+      await withTimeout(this.#redis.connect());
+      const now = this.#now();
+      // Spend recorded during the outage is in the spend log, not in Redis: rebuild from the log.
+      await withTimeout(this.#redis.invalidateSeeds([monthKey(now), monthKey(now - 32 * 86_400_000)]));
+      if (this.#reconnect) clearInterval(this.#reconnect);
+      this.#reconnect = null;
+      this.#degraded = null;
+      this.#log.warn("Redis reachable again: shared limits resumed");
+    } catch {
+      // Still down; the next tick tries again.
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#reconnect) clearInterval(this.#reconnect);
+    this.#redis.close();
+  }
+}
+
+function withTimeout<T>(p: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`redis did not answer within ${REDIS_TIMEOUT_MS} ms`)),
+      REDIS_TIMEOUT_MS,
+    );
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}

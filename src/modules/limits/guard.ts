@@ -1,0 +1,132 @@
+// The request guard: rate limit, then budget and plan reservation, before anything reaches an upstream.
+import { budgetExceeded, forbidden, rateLimited } from "../../errors.ts";
+import { estimateInputTokens } from "../../pricing/cost.ts";
+import type { Pricer } from "../../pricing/pricer.ts";
+import { PLANS } from "../../store/plans.ts";
+import type { KeyIdentity } from "../../store/types.ts";
+import { monthKey } from "../account/month.ts";
+import type { RateDecision } from "./gcra.ts";
+import type { LimitStore, ReserveResult } from "./types.ts";
+
+/** Reserved output when a request names no max_tokens (OpenAI bodies may omit it). */
+export const DEFAULT_RESERVED_OUTPUT_TOKENS = 4096;
+
+export interface Admission {
+  /** `x-ratelimit-*` headers for the response. */
+  headers: Record<string, string>;
+  /** Replace the reservation by the real cost; idempotent, never throws, never awaits on the caller. */
+  settle(costMicros: number, tokens: number): void;
+}
+
+export interface GuardEvents {
+  rateLimited?(identity: KeyIdentity, decision: RateDecision): void;
+  settled?(identity: KeyIdentity, month: string, costMicros: number): void;
+}
+
+export interface LimitGuardDeps {
+  store: LimitStore;
+  pricer: Pricer;
+  plansEnforced: boolean;
+  events?: GuardEvents;
+  onSettleError?: (err: unknown) => void;
+}
+
+const PLAN_BY_ID = new Map(PLANS.map((p) => [p.id, p]));
+const usd = (micros: number) => `$${(micros / 1_000_000).toFixed(2)}`;
+
+export function rateLimitHeaders(d: RateDecision): Record<string, string> {
+  return {
+    "x-ratelimit-limit": String(d.limit),
+    "x-ratelimit-remaining": String(d.remaining),
+    "x-ratelimit-reset": String(d.resetSeconds),
+  };
+}
+
+export class LimitGuard {
+  readonly #deps: LimitGuardDeps;
+
+  constructor(deps: LimitGuardDeps) {
+    this.#deps = deps;
+  }
+
+  /** The limit store's health: "ok" or "degraded: …". */
+  status(): string {
+    return this.#deps.store.status();
+  }
+
+  async admit(
+    identity: KeyIdentity,
+    request: { model: string; bodyBytes: number; maxTokens: number | null },
+    now: number,
+    /** false for a fallback attempt: the client's request was already counted once. */
+    countRate = true,
+  ): Promise<Admission> {
+    const { key, team } = identity;
+    const amountMicros = this.#deps.pricer.worstCaseCostMicros(
+      request.model,
+      estimateInputTokens(request.bodyBytes),
+      request.maxTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS,
+    );
+    const plan = this.#deps.plansEnforced ? PLAN_BY_ID.get(team.plan) : undefined;
+    const month = monthKey(now);
+    const reservationId = Bun.randomUUIDv7();
+    const { rate, budget } = await this.#deps.store.admit({
+      reservationId,
+      month,
+      keyId: key.id,
+      teamId: team.id,
+      keyBudgetMicros: key.budgetMonthlyCents === null ? null : key.budgetMonthlyCents * 10_000,
+      teamBudgetMicros: team.budgetMonthlyCents === null ? null : team.budgetMonthlyCents * 10_000,
+      teamTokenCap: plan?.tokensPerMonth ?? null,
+      amountMicros,
+      rateLimit: countRate ? key.rateLimit : 0,
+      now,
+    });
+    const headers = rateLimitHeaders(rate);
+    if (!rate.allowed || !budget) {
+      this.#deps.events?.rateLimited?.(identity, rate);
+      throw rateLimited(
+        `Rate limit of ${rate.limit} requests per minute exceeded for this key; retry in ${rate.retryAfterSeconds} s`,
+        rate.retryAfterSeconds,
+        headers,
+      );
+    }
+    if (!budget.ok) throw refusal(budget, plan?.name ?? team.plan, headers);
+
+    let settled = false;
+    return {
+      headers,
+      settle: (costMicros, tokens) => {
+        if (settled) return;
+        settled = true;
+        this.#deps.store
+          .settle({ reservationId, month, keyId: key.id, teamId: team.id, amountMicros, costMicros, tokens })
+          .then(() => this.#deps.events?.settled?.(identity, month, costMicros))
+          .catch((err) => this.#deps.onSettleError?.(err));
+      },
+    };
+  }
+}
+
+function refusal(
+  result: Exclude<ReserveResult, { ok: true }>,
+  planName: string,
+  headers: Record<string, string>,
+) {
+  if (result.subject === "plan") {
+    return forbidden(
+      `Plan ${planName}: monthly token quota of ${result.tokenCap.toLocaleString("en-US")} tokens reached ` +
+        `(${result.tokensUsed.toLocaleString("en-US")} used)`,
+      "plan_limit_reached",
+      headers,
+    );
+  }
+  const which = result.subject === "key" ? "API key" : "team";
+  const spent = result.spentMicros >= result.limitMicros;
+  const message = spent
+    ? `Monthly ${which} budget exceeded: spent ${usd(result.spentMicros)} of ${usd(result.limitMicros)}`
+    : `Monthly ${which} budget nearly exhausted: spent ${usd(result.spentMicros)} of ${usd(result.limitMicros)}` +
+      (result.reservedMicros > 0 ? ` with ${usd(result.reservedMicros)} held by requests in flight` : "") +
+      "; this request's worst-case cost (from max_tokens) does not fit";
+  return budgetExceeded(message, headers);
+}

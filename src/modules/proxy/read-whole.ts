@@ -1,0 +1,28 @@
+// Reads a non-streamed upstream answer in full, bounded by the upstream timeout.
+import { GatewayError } from "../../errors.ts";
+
+export async function readWhole(res: Response, timeoutMs: number): Promise<Uint8Array<ArrayBuffer>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new GatewayError(504, "timeout_error", "The upstream stopped sending")),
+      timeoutMs,
+    );
+  });
+  try {
+    return new Uint8Array(await Promise.race([res.arrayBuffer(), timeout]));
+  } catch (err) {
+    if (err instanceof GatewayError) throw err;
+    throw new GatewayError(502, "api_error", "The upstream connection failed while reading the response");
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function safeJson(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return null;
+  }
+}

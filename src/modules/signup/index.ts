@@ -1,0 +1,50 @@
+// POST /signup (SNODUS_FEATURES_SIGNUP): creates a team, its admin and an API key; at most 5 per hour per IP.
+import { Elysia, t } from "elysia";
+import type { Config } from "../../config/env.ts";
+import { rateLimited } from "../../errors.ts";
+import type { Store } from "../../store/types.ts";
+import { clientIp } from "../admin/auth.ts";
+import { rejectUnknown } from "../admin/schemas.ts";
+import { AttemptLimiter } from "../limits/attempts.ts";
+import { signup } from "./service.ts";
+
+export const SIGNUPS_PER_HOUR = 5;
+
+export interface SignupDeps {
+  store: Store;
+  config: Config;
+  now: () => number;
+}
+
+const SignupBody = t.Object({
+  email: t.String({ maxLength: 254 }),
+  name: t.String({ maxLength: 200 }),
+  company: t.String({ maxLength: 200 }),
+  plan: t.Optional(t.String({ description: "free, basic or pro (default free)" })),
+});
+
+/** Off → no route at all, so /signup answers 404 like any unknown path. */
+export function signupRoutes(deps: SignupDeps) {
+  const app = new Elysia({ name: "signup" });
+  if (!deps.config.featureSignup) return app;
+  // Every attempt counts, failed ones too: otherwise the 409s could be used to probe which emails exist.
+  const attempts = new AttemptLimiter(SIGNUPS_PER_HOUR, 60 * 60_000);
+  return app.post(
+    "/signup",
+    async ({ body, request, server, set }) => {
+      const gate = attempts.take(clientIp(server, request), deps.now());
+      if (!gate.allowed)
+        throw rateLimited("Too many signups from this address; try again later", gate.retryAfter);
+      const { team, user, key, secret } = await signup(deps.store, body);
+      set.status = 201;
+      return {
+        api_key: secret,
+        warning: "Save your API key: it will not be shown again.",
+        team: { id: team.id, name: team.name, plan: team.plan },
+        user: { id: user.id, email: user.email, name: user.name, role: user.role },
+        key: { id: key.id, name: key.name, key_prefix: key.keyPrefix, rate_limit: key.rateLimit },
+      };
+    },
+    { body: SignupBody, parse: "json", transform: rejectUnknown(SignupBody) },
+  );
+}

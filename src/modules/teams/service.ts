@@ -1,0 +1,60 @@
+// Team rules shared by the CLI and the admin API: validation, scope, and who may change plans.
+import { PLAN_IDS } from "../../store/plans.ts";
+import type { Page, Paged, Store, Team, TeamPatch } from "../../store/types.ts";
+import { StoreNotFoundError } from "../../store/types.ts";
+import { assertSees, GLOBAL, requireGlobal, type Scope, teamFilter } from "../auth/scope.ts";
+import { ValidationError } from "../users/service.ts";
+
+export function validPlan(plan: string): string {
+  if (!PLAN_IDS.includes(plan))
+    throw new ValidationError("plan", `must be one of ${PLAN_IDS.join(", ")} (got "${plan}")`);
+  return plan;
+}
+
+export async function createTeam(
+  store: Store,
+  input: { name: string; budgetMonthlyCents?: number | null; plan?: string },
+  scope: Scope = GLOBAL,
+): Promise<Team> {
+  requireGlobal(scope, "create teams");
+  const name = input.name.trim();
+  if (!name) throw new ValidationError("name", "must not be empty");
+  return store.teams.create({
+    name,
+    budgetMonthlyCents: input.budgetMonthlyCents ?? null,
+    plan: validPlan(input.plan ?? "free"),
+  });
+}
+
+export async function updateTeam(store: Store, id: string, patch: TeamPatch): Promise<Team> {
+  const clean: TeamPatch = {};
+  if (patch.name !== undefined) {
+    clean.name = patch.name.trim();
+    if (!clean.name) throw new ValidationError("name", "must not be empty");
+  }
+  if (patch.budgetMonthlyCents !== undefined) clean.budgetMonthlyCents = patch.budgetMonthlyCents;
+  if (patch.plan !== undefined) clean.plan = validPlan(patch.plan);
+  return store.teams.update(id, clean);
+}
+
+/** A team the scope may see; another team is "not found". */
+export async function findTeam(store: Store, scope: Scope, id: string): Promise<Team> {
+  assertSees(scope, id, "team", id);
+  const team = await store.teams.get(id);
+  if (!team) throw new StoreNotFoundError("team", id);
+  return team;
+}
+
+export function listTeams(store: Store, scope: Scope, page: Page): Promise<Paged<Team>> {
+  return store.teams.listPage({ teamId: teamFilter(scope) }, page);
+}
+
+/**
+ * Plans are billing: only the global administrator changes them (a team admin upgrading their own
+ * team would lift its quotas for free). Another team's id is still a 404 before that 403.
+ */
+export async function changePlan(store: Store, scope: Scope, id: string, plan: string): Promise<Team> {
+  await findTeam(store, scope, id);
+  requireGlobal(scope, "change a team's plan");
+  return updateTeam(store, id, { plan });
+}

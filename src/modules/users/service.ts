@@ -1,0 +1,67 @@
+// User rules shared by the CLI and the admin API: validation, plan caps and team scope.
+import type { Page, Paged, Role, Store, User } from "../../store/types.ts";
+import { StoreNotFoundError } from "../../store/types.ts";
+import { assertSees, GLOBAL, type Scope, teamFilter } from "../auth/scope.ts";
+import { assertCanAddUser } from "../plans/caps.ts";
+
+// Deliberately simple: one @, no spaces, a dot in the domain. Real verification is out of scope.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export class ValidationError extends Error {
+  constructor(
+    readonly field: string,
+    reason: string,
+  ) {
+    super(`${field} ${reason}`);
+    this.name = "ValidationError";
+  }
+}
+
+export function validEmail(email: string): string {
+  const e = email.trim().toLowerCase();
+  if (!EMAIL.test(e) || e.length > 254)
+    throw new ValidationError("email", `is not a valid address ("${email}")`);
+  return e;
+}
+
+export function validRole(role: string | undefined): Role {
+  if (role === undefined || role === "member") return "member";
+  if (role === "admin") return "admin";
+  throw new ValidationError("role", `must be admin or member (got "${role}")`);
+}
+
+export async function createUser(
+  store: Store,
+  input: {
+    email: string;
+    name: string;
+    /** Optional for a team admin (their own team); required otherwise. */
+    teamId?: string;
+    role?: string;
+    enforcePlan?: boolean;
+    scope?: Scope;
+  },
+): Promise<User> {
+  const scope = input.scope ?? GLOBAL;
+  const email = validEmail(input.email);
+  const name = input.name.trim();
+  if (!name) throw new ValidationError("name", "must not be empty");
+  const teamId = input.teamId ?? (scope.kind === "team" ? scope.teamId : undefined);
+  if (!teamId) throw new ValidationError("team_id", "is required");
+  assertSees(scope, teamId, "team", teamId);
+  const team = await store.teams.get(teamId);
+  if (!team) throw new StoreNotFoundError("team", teamId);
+  if (input.enforcePlan) await assertCanAddUser(store, team.id);
+  // A team admin may make other admins of their own team; every admin is confined to their team, so
+  // no role this creates reaches beyond it (the global administrator exists only as Basic auth).
+  return store.users.create({ email, name, teamId: team.id, role: validRole(input.role) });
+}
+
+export function listUsers(
+  store: Store,
+  scope: Scope,
+  filter: { teamId?: string },
+  page: Page,
+): Promise<Paged<User>> {
+  return store.users.listPage({ teamId: teamFilter(scope, filter.teamId) }, page);
+}

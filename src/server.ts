@@ -1,0 +1,96 @@
+// `snodus serve`: open the store, build the gateway, listen, and shut down gracefully on SIGINT/SIGTERM.
+import { createGateway, type Gateway } from "./app.ts";
+import type { Config } from "./config/env.ts";
+import type { Logger } from "./log.ts";
+import { type AlertDedup, RedisDedup } from "./modules/alerts/dedup.ts";
+import { FailoverLimitStore } from "./modules/limits/failover.ts";
+import { monthLoader } from "./modules/limits/loader.ts";
+import { MemoryLimitStore } from "./modules/limits/memory.ts";
+import { RedisLimits } from "./modules/limits/redis.ts";
+import type { LimitStore } from "./modules/limits/types.ts";
+import { MAX_BODY_BYTES } from "./modules/proxy/request-body.ts";
+import { openStore } from "./store/open.ts";
+import type { Store } from "./store/types.ts";
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  store: Store;
+  gateway: Gateway;
+  /** Stops accepting, lets in-flight streams finish (bounded), writes every pending spend row, closes the store. */
+  shutdown(): Promise<void>;
+}
+
+export interface StartOptions {
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+export async function startServer(
+  config: Config,
+  log: Logger,
+  opts: StartOptions = {},
+): Promise<RunningServer> {
+  const store = await openStore(config.database);
+  const now = opts.now ?? Date.now;
+  const shared = await sharedLimits(config, store, log, now);
+  const gateway = createGateway({
+    config,
+    store,
+    log,
+    fetch: opts.fetch ?? fetch,
+    now,
+    limitStore: shared?.limits,
+    alertDedup: shared?.dedup,
+  });
+  gateway.start();
+  const { app } = gateway;
+  // Our own 413 (in the client's protocol) fires first; Bun's hard limit sits above it.
+  // idleTimeout 0: long generations may be silent for minutes between events.
+  app.listen({
+    hostname: config.addr.hostname,
+    port: config.addr.port,
+    idleTimeout: 0,
+    maxRequestBodySize: MAX_BODY_BYTES * 2,
+  });
+  const server = app.server;
+  if (!server) throw new Error("server failed to start");
+  const host = config.addr.hostname.includes(":") ? `[${config.addr.hostname}]` : config.addr.hostname;
+  log.info(`listening on ${host}:${server.port}`, { store: config.database.kind });
+  if (!config.adminPassword)
+    log.warn("ADMIN_PASSWORD is not set: Basic auth for /admin is off (admin keys still work)");
+
+  let closing: Promise<void> | null = null;
+  const shutdown = () => {
+    closing ??= (async () => {
+      log.info("shutting down: no new connections; waiting for in-flight requests", {
+        inflight: gateway.inflight.count,
+      });
+      void server.stop(false);
+      const { drained, unwritten } = await gateway.drain(config.shutdownGraceMs);
+      if (!drained)
+        log.warn("grace period over with requests still in flight", { inflight: gateway.inflight.count });
+      await server.stop(true);
+      await store.close();
+      log.info("stopped", { spendRowsWritten: gateway.spend.written, unwritten });
+    })();
+    return closing;
+  };
+  const local = config.addr.hostname === "0.0.0.0" || config.addr.hostname === "::" ? "127.0.0.1" : host;
+  return { url: `http://${local}:${server.port}`, port: server.port ?? 0, store, gateway, shutdown };
+}
+
+/** With REDIS_URL, limits and alert de-duplication are shared by every instance (memory during outages). */
+async function sharedLimits(
+  config: Config,
+  store: Store,
+  log: Logger,
+  now: () => number,
+): Promise<{ limits: LimitStore; dedup: AlertDedup } | undefined> {
+  if (!config.redisUrl) return undefined;
+  const load = monthLoader(store);
+  const redis = new RedisLimits({ url: config.redisUrl.reveal(), prefix: config.redisPrefix, load });
+  const limits = new FailoverLimitStore(redis, new MemoryLimitStore(load), log, now);
+  await limits.start();
+  return { limits, dedup: new RedisDedup(redis.client, config.redisPrefix) };
+}

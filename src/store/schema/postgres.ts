@@ -1,0 +1,91 @@
+// Postgres tables; every export name and column mirrors ./sqlite.ts (checked in ./parity.ts).
+import { bigint, boolean, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
+
+export const plans = pgTable("plans", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  priceCents: integer("price_cents"),
+  tokensPerMonth: bigint("tokens_per_month", { mode: "number" }),
+  maxUsers: integer("max_users"),
+  maxKeys: integer("max_keys"),
+});
+
+export const teams = pgTable("teams", {
+  id: uuid("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  budgetMonthlyCents: bigint("budget_monthly_cents", { mode: "number" }),
+  plan: text("plan").notNull().default("free"),
+  createdAt: createdAt(),
+});
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey(),
+    email: text("email").notNull().unique(),
+    name: text("name").notNull(),
+    teamId: uuid("team_id")
+      .notNull()
+      .references(() => teams.id),
+    role: text("role", { enum: ["admin", "member"] })
+      .notNull()
+      .default("member"),
+    isActive: boolean("is_active").notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [index("users_team_idx").on(t.teamId)],
+);
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: uuid("id").primaryKey(),
+    keyHash: text("key_hash").notNull().unique(),
+    keyPrefix: text("key_prefix").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    name: text("name").notNull(),
+    rateLimit: integer("rate_limit").notNull().default(60),
+    budgetMonthlyCents: bigint("budget_monthly_cents", { mode: "number" }),
+    isActive: boolean("is_active").notNull().default(true),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }),
+    replacedBy: uuid("replaced_by"),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("api_keys_user_idx").on(t.userId)],
+);
+
+export const spendLog = pgTable(
+  "spend_log",
+  {
+    id: uuid("id").primaryKey(),
+    createdAt: createdAt(),
+    apiKeyId: uuid("api_key_id").notNull(),
+    userId: uuid("user_id").notNull(),
+    teamId: uuid("team_id").notNull(),
+    model: text("model").notNull(),
+    provider: text("provider").notNull(),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    cacheCreationInputTokens: integer("cache_creation_input_tokens").notNull().default(0),
+    cacheReadInputTokens: integer("cache_read_input_tokens").notNull().default(0),
+    costMicros: bigint("cost_micros", { mode: "number" }).notNull().default(0),
+    durationMs: integer("duration_ms").notNull().default(0),
+    status: integer("status").notNull(),
+    stream: boolean("stream").notNull().default(false),
+    routedFrom: text("routed_from"),
+    routingMethod: text("routing_method"),
+    routingReason: text("routing_reason"),
+    requestId: text("request_id").notNull(),
+  },
+  (t) => [
+    index("spend_key_time_idx").on(t.apiKeyId, t.createdAt),
+    index("spend_team_time_idx").on(t.teamId, t.createdAt),
+    index("spend_model_time_idx").on(t.model, t.createdAt),
+    index("spend_time_idx").on(t.createdAt),
+  ],
+);

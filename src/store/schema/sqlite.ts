@@ -1,0 +1,94 @@
+// SQLite tables; every export name and column mirrors ./postgres.ts (checked in ./parity.ts).
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+// Timestamps are integer milliseconds so ordering and range queries stay index-friendly.
+const createdAt = () =>
+  integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
+
+export const plans = sqliteTable("plans", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  priceCents: integer("price_cents"),
+  tokensPerMonth: integer("tokens_per_month"),
+  maxUsers: integer("max_users"),
+  maxKeys: integer("max_keys"),
+});
+
+export const teams = sqliteTable("teams", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  budgetMonthlyCents: integer("budget_monthly_cents"),
+  plan: text("plan").notNull().default("free"),
+  createdAt: createdAt(),
+});
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull().unique(),
+    name: text("name").notNull(),
+    teamId: text("team_id")
+      .notNull()
+      .references(() => teams.id),
+    role: text("role", { enum: ["admin", "member"] })
+      .notNull()
+      .default("member"),
+    isActive: integer("is_active", { mode: "boolean" }).notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [index("users_team_idx").on(t.teamId)],
+);
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    keyHash: text("key_hash").notNull().unique(),
+    keyPrefix: text("key_prefix").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    name: text("name").notNull(),
+    rateLimit: integer("rate_limit").notNull().default(60),
+    budgetMonthlyCents: integer("budget_monthly_cents"),
+    isActive: integer("is_active", { mode: "boolean" }).notNull().default(true),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
+    replacedBy: text("replaced_by"),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("api_keys_user_idx").on(t.userId)],
+);
+
+export const spendLog = sqliteTable(
+  "spend_log",
+  {
+    id: text("id").primaryKey(),
+    createdAt: createdAt(),
+    apiKeyId: text("api_key_id").notNull(),
+    userId: text("user_id").notNull(),
+    teamId: text("team_id").notNull(),
+    model: text("model").notNull(),
+    provider: text("provider").notNull(),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    cacheCreationInputTokens: integer("cache_creation_input_tokens").notNull().default(0),
+    cacheReadInputTokens: integer("cache_read_input_tokens").notNull().default(0),
+    costMicros: integer("cost_micros").notNull().default(0),
+    durationMs: integer("duration_ms").notNull().default(0),
+    status: integer("status").notNull(),
+    stream: integer("stream", { mode: "boolean" }).notNull().default(false),
+    routedFrom: text("routed_from"),
+    routingMethod: text("routing_method"),
+    routingReason: text("routing_reason"),
+    requestId: text("request_id").notNull(),
+  },
+  (t) => [
+    index("spend_key_time_idx").on(t.apiKeyId, t.createdAt),
+    index("spend_team_time_idx").on(t.teamId, t.createdAt),
+    index("spend_model_time_idx").on(t.model, t.createdAt),
+    index("spend_time_idx").on(t.createdAt),
+  ],
+);

@@ -1,0 +1,284 @@
+// The store's public contract: plain row types and the repository interface every dialect implements.
+
+export type Role = "admin" | "member";
+
+export interface Team {
+  id: string;
+  name: string;
+  budgetMonthlyCents: number | null;
+  plan: string;
+  createdAt: Date;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  teamId: string;
+  role: Role;
+  isActive: boolean;
+  createdAt: Date;
+}
+
+export interface ApiKey {
+  id: string;
+  keyHash: string;
+  keyPrefix: string;
+  userId: string;
+  name: string;
+  rateLimit: number;
+  budgetMonthlyCents: number | null;
+  isActive: boolean;
+  expiresAt: Date | null;
+  replacedBy: string | null;
+  lastUsedAt: Date | null;
+  createdAt: Date;
+}
+
+/** What the hot path needs to authorise a request, resolved in one lookup. */
+export interface KeyIdentity {
+  key: ApiKey;
+  user: User;
+  team: Team;
+}
+
+export interface Plan {
+  id: string;
+  name: string;
+  priceCents: number | null;
+  /** null = unlimited */
+  tokensPerMonth: number | null;
+  maxUsers: number | null;
+  maxKeys: number | null;
+}
+
+export interface SpendRow {
+  id: string;
+  createdAt: Date;
+  apiKeyId: string;
+  userId: string;
+  teamId: string;
+  model: string;
+  provider: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationInputTokens: number;
+  cacheReadInputTokens: number;
+  costMicros: number;
+  durationMs: number;
+  status: number;
+  stream: boolean;
+  routedFrom: string | null;
+  routingMethod: string | null;
+  routingReason: string | null;
+  requestId: string;
+}
+
+export interface NewTeam {
+  name: string;
+  budgetMonthlyCents?: number | null;
+  plan?: string;
+}
+
+export interface NewUser {
+  email: string;
+  name: string;
+  teamId: string;
+  role?: Role;
+}
+
+export interface NewKey {
+  userId: string;
+  name: string;
+  keyHash: string;
+  keyPrefix: string;
+  rateLimit?: number;
+  budgetMonthlyCents?: number | null;
+  expiresAt?: Date | null;
+}
+
+export interface KeyPatch {
+  name?: string;
+  rateLimit?: number;
+  budgetMonthlyCents?: number | null;
+}
+
+export interface TeamPatch {
+  name?: string;
+  budgetMonthlyCents?: number | null;
+  plan?: string;
+}
+
+/** Aggregated spend of one subject (key or team) over a period. */
+export interface SpendTotals {
+  costMicros: number;
+  inputTokens: number;
+  outputTokens: number;
+  requests: number;
+}
+
+export interface SpendFilter {
+  from?: Date;
+  to?: Date;
+  teamId?: string;
+}
+
+/** One page of a list: `limit` rows from `offset`, and how many rows match in all. */
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+export interface Paged<T> {
+  rows: T[];
+  total: number;
+}
+
+/** A key with the team it belongs to (through its user), so admin views can be scoped and labelled. */
+export interface TeamKey {
+  key: ApiKey;
+  teamId: string;
+}
+
+/** What spend can be grouped by; `day` is the UTC calendar day of `created_at` (YYYY-MM-DD). */
+export type SpendDimension =
+  | "day"
+  | "model"
+  | "provider"
+  | "userId"
+  | "apiKeyId"
+  | "routedFrom"
+  | "routingMethod"
+  /** The routing reason up to its first " (": the rule without the per-request figures (bounded cardinality). */
+  | "routingRule";
+
+/** Totals of one group of spend rows; `dims` holds the group's value for each requested dimension. */
+export interface SpendGroup extends SpendTotals {
+  dims: Partial<Record<SpendDimension, string | null>>;
+  cacheCreationInputTokens: number;
+  cacheReadInputTokens: number;
+  /** Rows whose status was 400 or above. */
+  errors: number;
+  durationMsTotal: number;
+}
+
+/** A position in the spend log: a row's created_at in µs since the epoch (exact in both dialects) and id. */
+export interface SpendCursor {
+  micros: number;
+  id: string;
+}
+
+/** One chunk of a keyset scan over (created_at, id); `next` resumes after its last row, null at the end. */
+export interface SpendScan {
+  rows: SpendRow[];
+  next: SpendCursor | null;
+}
+
+/** Everything a self-service signup creates, written in one transaction. */
+export interface SignupInput {
+  team: { name: string; plan: string };
+  user: { email: string; name: string };
+  key: { name: string; keyHash: string; keyPrefix: string; rateLimit: number };
+}
+
+export interface SignupResult {
+  team: Team;
+  user: User;
+  key: ApiKey;
+}
+
+/** Errors the store raises that callers turn into user-facing messages. */
+export class StoreConflictError extends Error {
+  constructor(readonly field: string) {
+    super(`${field} already exists`);
+    this.name = "StoreConflictError";
+  }
+}
+
+export class StoreNotFoundError extends Error {
+  constructor(
+    readonly entity: string,
+    readonly id: string,
+  ) {
+    super(`${entity} ${id} not found`);
+    this.name = "StoreNotFoundError";
+  }
+}
+
+export type Dialect = "sqlite" | "postgres";
+
+/**
+ * The repository every part of Snodus talks to. Two implementations (SQLite, Postgres)
+ * share one body of queries; callers never learn which dialect is behind it.
+ */
+export interface Store {
+  readonly dialect: Dialect;
+
+  teams: {
+    create(input: NewTeam): Promise<Team>;
+    get(id: string): Promise<Team | null>;
+    list(): Promise<Team[]>;
+    update(id: string, patch: TeamPatch): Promise<Team>;
+    /** A page of teams, oldest first; `teamId` narrows it to one team (a team admin's view). */
+    listPage(filter: { teamId?: string }, page: Page): Promise<Paged<Team>>;
+  };
+
+  users: {
+    create(input: NewUser): Promise<User>;
+    get(id: string): Promise<User | null>;
+    list(filter?: { teamId?: string }): Promise<User[]>;
+    countByTeam(teamId: string): Promise<number>;
+    /** Deactivating a user shuts every one of their keys out without revoking them. */
+    setActive(id: string, active: boolean): Promise<User>;
+    /** A page of users, oldest first, optionally of one team. */
+    listPage(filter: { teamId?: string }, page: Page): Promise<Paged<User>>;
+    getMany(ids: string[]): Promise<User[]>;
+  };
+
+  keys: {
+    create(input: NewKey): Promise<ApiKey>;
+    get(id: string): Promise<ApiKey | null>;
+    list(filter?: { teamId?: string; userId?: string }): Promise<ApiKey[]>;
+    /** Active (not revoked) keys of a team, for plan caps. */
+    countActiveByTeam(teamId: string): Promise<number>;
+    update(id: string, patch: KeyPatch): Promise<ApiKey>;
+    /** Key + user + team for a key hash, or null. The hot path's only store read. */
+    identityByHash(keyHash: string): Promise<KeyIdentity | null>;
+    /** Fresh identities of many keys in one query; the auth cache revalidates with this. */
+    identitiesByIds(ids: string[]): Promise<KeyIdentity[]>;
+    /** Marks the old key to expire at `expiresAt` and links it to its replacement. */
+    markRotated(id: string, replacedBy: string, expiresAt: Date): Promise<void>;
+    revoke(id: string): Promise<ApiKey>;
+    /** Batched `last_used_at` update (one statement per flush, not per request). */
+    touch(lastUsed: Map<string, Date>): Promise<void>;
+    /** A page of keys with their team, oldest first, optionally of one team and/or user. */
+    listPage(filter: { teamId?: string; userId?: string }, page: Page): Promise<Paged<TeamKey>>;
+  };
+
+  plans: {
+    list(): Promise<Plan[]>;
+    get(id: string): Promise<Plan | null>;
+  };
+
+  spend: {
+    insertMany(rows: SpendRow[]): Promise<void>;
+    totalsByKey(from: Date, to: Date): Promise<Map<string, SpendTotals>>;
+    totalsByTeam(from: Date, to: Date): Promise<Map<string, SpendTotals>>;
+    count(filter?: SpendFilter): Promise<number>;
+    recent(limit: number, filter?: SpendFilter): Promise<SpendRow[]>;
+    /** Totals grouped by the given dimensions (for the analytics routes). */
+    groupBy(dimensions: SpendDimension[], filter?: SpendFilter): Promise<SpendGroup[]>;
+    /** Rows in (created_at, id) order, `limit` at a time, resuming after `after` (keyset, no OFFSET). */
+    scan(
+      filter: SpendFilter,
+      opts: { after?: SpendCursor | null; limit: number; order: "asc" | "desc" },
+    ): Promise<SpendScan>;
+  };
+
+  /** Team, admin user and key of a self-service signup, in one transaction (all or nothing). */
+  signup(input: SignupInput): Promise<SignupResult>;
+
+  /** A cheap round trip to tell whether the store answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

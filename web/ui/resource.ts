@@ -1,0 +1,58 @@
+// A hook that loads one admin resource, keeps the last data while reloading, and can poll.
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { ApiError } from "../api.ts";
+
+export interface Resource<T> {
+  data: T | undefined;
+  error: ApiError | null;
+  loading: boolean;
+  reload: () => void;
+}
+
+/**
+ * Runs `load` whenever `key` changes (and every `pollMs` while the page is visible).
+ * Stale answers are dropped: only the latest call may set state.
+ */
+export function useResource<T>(
+  key: string,
+  load: (signal: AbortSignal) => Promise<T>,
+  opts: { pollMs?: number } = {},
+): Resource<T> {
+  const [data, setData] = useState<T | undefined>(undefined);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [tick, setTick] = useState(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+
+  // `key` and `tick` are the reasons to reload; `load` is read through a ref so a new closure is not one.
+  useEffect(() => {
+    const ctrl = new AbortController();
+    setLoading(true);
+    loadRef.current(ctrl.signal).then(
+      (value) => {
+        if (ctrl.signal.aborted) return;
+        setData(value);
+        setError(null);
+        setLoading(false);
+      },
+      (err: unknown) => {
+        if (ctrl.signal.aborted) return;
+        setError(err instanceof ApiError ? err : new ApiError(0, "error", String(err)));
+        setLoading(false);
+      },
+    );
+    return () => ctrl.abort();
+  }, [key, tick]);
+
+  useEffect(() => {
+    if (!opts.pollMs) return;
+    const timer = setInterval(() => {
+      if (document.visibilityState === "visible") setTick((t) => t + 1);
+    }, opts.pollMs);
+    return () => clearInterval(timer);
+  }, [opts.pollMs]);
+
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { data, error, loading, reload };
+}
