@@ -12,7 +12,8 @@ FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/dist/snodus /usr/local/bin/snodus
 WORKDIR /data
-ENV SNODUS_ADDR=0.0.0.0:8080 DATABASE_URL=/data/snodus.db
+# BUN_CONFIG_MAX_HTTP_REQUESTS set here spares `serve` its re-exec (src/cli/fetch-limit.ts).
+ENV SNODUS_ADDR=0.0.0.0:8080 DATABASE_URL=/data/snodus.db BUN_CONFIG_MAX_HTTP_REQUESTS=65535
 EXPOSE 8080
 VOLUME ["/data"]
 ENTRYPOINT ["snodus"]

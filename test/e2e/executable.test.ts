@@ -35,6 +35,9 @@ test("dist/snodus serve creates snodus.db in an empty directory and /health answ
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: "ok", store: { dialect: "sqlite" } });
     expect(existsSync(join(dir, "snodus.db"))).toBe(true);
+    // The executable re-executed itself, in place, with Bun's upstream request cap lifted.
+    const environ = await Bun.file(`/proc/${server.proc.pid}/environ`).text();
+    expect(environ.split("\0")).toContain("BUN_CONFIG_MAX_HTTP_REQUESTS=65535");
   } finally {
     expect(await server.stop()).toBe(0);
   }
