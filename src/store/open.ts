@@ -10,6 +10,7 @@ import { createRepository, type QueryDb, seedPlans } from "./repository.ts";
 import * as pgSchema from "./schema/postgres.ts";
 import * as liteSchema from "./schema/sqlite.ts";
 import { postgresSignup, sqliteSignup } from "./signup.ts";
+import { postgresSpendWriter, sqliteSpendWriter } from "./spend-writer.ts";
 import type { Store } from "./types.ts";
 
 // drizzle keeps its migration runner on the dialect object; it is public in practice but not typed.
@@ -41,6 +42,7 @@ async function openSqlite(path: string): Promise<Store> {
     db: db as unknown as QueryDb,
     tables: liteSchema as unknown as typeof pgSchema,
     signup: sqliteSignup(db, liteSchema),
+    insertSpend: sqliteSpendWriter(client, liteSchema.spendLog),
     close: async () => client.close(),
     ping: async () => {
       client.query("SELECT 1").get();
@@ -59,6 +61,7 @@ async function openPostgres(url: string): Promise<Store> {
     db: db as unknown as QueryDb,
     tables: pgSchema,
     signup: postgresSignup(db, pgSchema),
+    insertSpend: postgresSpendWriter(client, pgSchema.spendLog),
     close: async () => {
       await client.end({ timeout: 5 });
     },

@@ -4,6 +4,7 @@ import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import { PLANS } from "./plans.ts";
 import type * as pgSchema from "./schema/postgres.ts";
 import type { SignupWriter } from "./signup.ts";
+import type { SpendWriter } from "./spend-writer.ts";
 import {
   type Dialect,
   type KeyIdentity,
@@ -27,6 +28,8 @@ export interface RepositoryDeps {
   tables: Tables;
   /** The signup transaction, written per dialect (see ./signup.ts). */
   signup: SignupWriter;
+  /** The spend_log insert, written per dialect for speed (see ./spend-writer.ts). */
+  insertSpend: SpendWriter;
   close(): Promise<void>;
   ping(): Promise<void>;
 }
@@ -365,9 +368,7 @@ export function createRepository(deps: RepositoryDeps): Store {
     spend: {
       async insertMany(rows: SpendRow[]) {
         // Chunked so one flush never exceeds either driver's bound-parameter limit.
-        for (let i = 0; i < rows.length; i += 500) {
-          await db.insert(t.spendLog).values(rows.slice(i, i + 500));
-        }
+        for (let i = 0; i < rows.length; i += 500) await deps.insertSpend(rows.slice(i, i + 500));
       },
       totalsByKey: (from, to) => totalsBy(t.spendLog.apiKeyId, from, to),
       totalsByTeam: (from, to) => totalsBy(t.spendLog.teamId, from, to),

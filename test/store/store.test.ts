@@ -169,6 +169,25 @@ for (const dialect of DIALECTS) {
       const recent = await store.spend.recent(1, { teamId: team.id });
       expect(recent[0]?.createdAt.toISOString()).toBe("2026-12-01T00:00:00.000Z");
       expect(recent[0]?.stream).toBe(false);
+
+      // Every field survives the driver-level insert, exactly (ms timestamps, booleans, nulls, big costs).
+      const full = spendRow({
+        ...ids,
+        createdAt: new Date("2026-12-02T03:04:05.678Z"),
+        stream: true,
+        inputTokens: 123_456,
+        outputTokens: 7,
+        cacheCreationInputTokens: 11,
+        cacheReadInputTokens: 22,
+        costMicros: 9_007_199_254, // beyond 32 bits
+        durationMs: 4321,
+        status: 529,
+        routedFrom: "auto",
+        routingMethod: "rules",
+        routingReason: 'complex keyword "refactor"',
+      });
+      await store.spend.insertMany([full]);
+      expect((await store.spend.recent(1, { teamId: team.id }))[0]).toEqual(full);
     });
 
     test("ping answers", async () => {
