@@ -10,6 +10,8 @@ import { dlopen, FFIType, ptr } from "bun:ffi";
 export const FETCH_LIMIT_VAR = "BUN_CONFIG_MAX_HTTP_REQUESTS";
 /** The most Bun accepts. */
 export const FETCH_LIMIT = "65535";
+const SIGPWR = 30; // Linux, x86-64 and arm64
+const SIG_IGN = 1;
 
 /** The argv to run this same program again, from source or as the compiled executable. */
 export function selfArgv(args: readonly string[]): string[] {
@@ -32,6 +34,7 @@ export function raiseFetchLimit(args: readonly string[], env: NodeJS.ProcessEnv)
   try {
     const libc = dlopen(process.platform === "darwin" ? "libSystem.B.dylib" : "libc.so.6", {
       execve: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
+      signal: { args: [FFIType.i32, FFIType.ptr], returns: FFIType.ptr },
     });
     const argv = selfArgv(args);
     const cstrings = [...argv, ...envp].map((s) => Buffer.from(`${s}\0`));
@@ -42,6 +45,10 @@ export function raiseFetchLimit(args: readonly string[], env: NodeJS.ProcessEnv)
     };
     const argvTable = table(0, argv.length);
     const envTable = table(argv.length, cstrings.length);
+    // On Linux the VM suspends threads with SIGPWR (GC, the sampling profiler). A pending signal survives
+    // execve and, before the new VM installs its handler, its default action kills the process.
+    // Ignored signals are dropped instead, and the new VM installs its handler as it starts.
+    if (process.platform === "linux") libc.symbols.signal(SIGPWR, SIG_IGN);
     libc.symbols.execve(ptr(cstrings[0] as Buffer), ptr(argvTable), ptr(envTable));
     libc.close();
     return "execve failed";
