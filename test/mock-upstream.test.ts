@@ -641,8 +641,9 @@ describe("behaviour control", () => {
     expect(headersAt).toBeGreaterThanOrEqual(55);
     const events = sseEvents(await res.text());
     expect(events).toHaveLength(9);
-    // Eight gaps between nine events.
-    expect(performance.now() - t0 - headersAt).toBeGreaterThanOrEqual(8 * 15 - 10);
+    // Eight gaps between nine events, after the latency. Only lower bounds from the request's start hold
+    // on a loaded machine: the client may see the headers late, shrinking the apparent body time.
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(60 + 8 * 15 - 5);
   });
 
   test("a client vanishing mid-stream does not hurt the server", async () => {
