@@ -82,6 +82,19 @@ describe("keyboard only", () => {
   });
 });
 
+/** One small request through the gateway with Alice's key. */
+function askAsAlice(model: string): Promise<Response> {
+  return fetch(`${seeded.gw.url}/v1/messages`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${seeded.aliceSecret}`,
+      "content-type": "application/json",
+      "anthropic-version": "2023-06-01",
+    },
+    body: JSON.stringify({ model, max_tokens: 16, messages: [{ role: "user", content: "live?" }] }),
+  });
+}
+
 describe("Activity", () => {
   test("a request made through the gateway appears without a reload while Live is on", async () => {
     const { page, errors } = await freshPage();
@@ -90,19 +103,7 @@ describe("Activity", () => {
     await page.locator("table.activity").waitFor();
     expect(await page.getByLabel("Live").isChecked()).toBe(true);
 
-    const res = await fetch(`${seeded.gw.url}/v1/messages`, {
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${seeded.aliceSecret}`,
-        "content-type": "application/json",
-        "anthropic-version": "2023-06-01",
-      },
-      body: JSON.stringify({
-        model: "claude-haiku-4-5",
-        max_tokens: 16,
-        messages: [{ role: "user", content: "live?" }],
-      }),
-    });
+    const res = await askAsAlice("claude-haiku-4-5");
     expect(res.status).toBe(200);
     // The newest row comes first: Alice's key, the model, "just now", within one refresh period or two.
     const first = page.locator("table.activity tbody tr").first();
@@ -116,19 +117,7 @@ describe("Activity", () => {
 
     // Live off: a further request does not show until Live is switched on again.
     await page.getByLabel("Live").uncheck();
-    await fetch(`${seeded.gw.url}/v1/messages`, {
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${seeded.aliceSecret}`,
-        "content-type": "application/json",
-        "anthropic-version": "2023-06-01",
-      },
-      body: JSON.stringify({
-        model: "claude-sonnet-4-5",
-        max_tokens: 16,
-        messages: [{ role: "user", content: "x" }],
-      }),
-    });
+    expect((await askAsAlice("claude-sonnet-4-5")).status).toBe(200);
     await Bun.sleep(6_500); // longer than one refresh period
     expect(await page.locator("table.activity tbody tr").first().textContent()).toContain("claude-haiku-4-5");
     await page.getByLabel("Live").check();
