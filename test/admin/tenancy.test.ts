@@ -31,6 +31,8 @@ for (const dialect of DIALECTS) {
         ["GET", `/admin/keys?team_id=${b.team.id}`],
         ["GET", `/admin/keys?user_id=${b.member.id}`],
         ["POST", "/admin/keys", { user_id: b.member.id, name: "stolen" }],
+        ["GET", `/admin/keys/${b.memberKey.id}`],
+        ["GET", `/admin/users/${b.member.id}`],
         ["PATCH", `/admin/keys/${b.memberKey.id}`, { rate_limit: 1 }],
         ["PATCH", `/admin/keys/${b.memberKey.id}`, { budget_monthly_cents: 0 }],
         ["POST", `/admin/keys/${b.memberKey.id}/rotate`],
@@ -53,6 +55,24 @@ for (const dialect of DIALECTS) {
       expect(await snapshot(fx.store)).toEqual(before);
       // The key A's admin tried to revoke still works.
       expect((await fx.call("GET", "/admin/teams", { auth: fx.bearer(b.secret) })).status).toBe(200);
+    });
+
+    test("a single key or user: its own team's reads; unknown and malformed ids answer 404 and 422", async () => {
+      const { a, b } = fx;
+      const key = await fx.call("GET", `/admin/keys/${a.memberKey.id}`, asA());
+      expect(key.status).toBe(200);
+      expect(key.json).toMatchObject({ id: a.memberKey.id, team_id: a.team.id });
+      expect(key.text).not.toContain("key_hash");
+      const user = await fx.call("GET", `/admin/users/${a.member.id}`, asA());
+      expect(user.status).toBe(200);
+      expect(user.json).toMatchObject({ id: a.member.id, team_id: a.team.id, email: a.member.email });
+      // The global administrator reads any team's.
+      const global = await fx.call("GET", `/admin/keys/${b.memberKey.id}`, {});
+      expect(global.json).toMatchObject({ id: b.memberKey.id, team_id: b.team.id });
+      const missing = Bun.randomUUIDv7();
+      expect((await fx.call("GET", `/admin/keys/${missing}`, asA())).status).toBe(404);
+      expect((await fx.call("GET", `/admin/users/${missing}`, {})).status).toBe(404);
+      expect((await fx.call("GET", "/admin/users/not-a-uuid", asA())).status).toBe(422);
     });
 
     test("lists and reports without a team filter show only the caller's team", async () => {

@@ -1,6 +1,6 @@
-// /admin/keys: list, create (plan max_keys), update, rotate (old key valid 24 h), revoke — within the caller's team.
+// /admin/keys: list, get, create (plan max_keys), update, rotate (old key valid 24 h), revoke — within the caller's team.
 import { Elysia } from "elysia";
-import { createKey, listKeys, revokeKey, rotateKey, updateKey } from "../keys/service.ts";
+import { createKey, findKey, listKeys, revokeKey, rotateKey, updateKey } from "../keys/service.ts";
 import { ValidationError } from "../users/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
 import {
@@ -73,6 +73,18 @@ export function keysRoutes(deps: AdminDeps, auth: AdminAuth) {
           tags,
           summary: "Create a key (respects the plan's max_keys); the secret is returned once",
         },
+      },
+    )
+    .get(
+      "/:id",
+      async ({ scope, params }) => {
+        const found = await findKey(store, scope, params.id);
+        return keyView({ key: found.key, teamId: found.team.id }, now());
+      },
+      {
+        params: IdParams,
+        response: { 200: KeyView, ...ID_ERRORS },
+        detail: { tags, summary: "One key (another team's id is 404 for a team admin)" },
       },
     )
     .patch(

@@ -1,9 +1,12 @@
-// /admin/users: list and create (plan max_users) users, within the caller's team.
+// /admin/users: list, get and create (plan max_users) users, within the caller's team.
 import { Elysia } from "elysia";
+import { StoreNotFoundError } from "../../store/types.ts";
+import { assertSees } from "../auth/scope.ts";
 import { createUser, listUsers } from "../users/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
 import {
   ID_ERRORS,
+  IdParams,
   pageParams,
   READ_ERRORS,
   rejectUnknown,
@@ -32,6 +35,20 @@ export function usersRoutes(deps: AdminDeps, auth: AdminAuth) {
         query: UserListQuery,
         response: { 200: UserList, ...READ_ERRORS, 404: ID_ERRORS[404] },
         detail: { tags, summary: "List users" },
+      },
+    )
+    .get(
+      "/:id",
+      async ({ scope, params }) => {
+        const user = await store.users.get(params.id);
+        if (!user) throw new StoreNotFoundError("user", params.id);
+        assertSees(scope, user.teamId, "user", params.id);
+        return userView(user);
+      },
+      {
+        params: IdParams,
+        response: { 200: UserView, ...ID_ERRORS },
+        detail: { tags, summary: "One user (another team's id is 404 for a team admin)" },
       },
     )
     .post(
