@@ -1,6 +1,9 @@
 // Reads a non-streamed upstream answer in full, bounded by the upstream timeout.
 import { GatewayError } from "../../errors.ts";
 
+/** One decoder for every request: whole-buffer decoding keeps no state between calls. */
+const decoder = new TextDecoder();
+
 export async function readWhole(res: Response, timeoutMs: number): Promise<Uint8Array<ArrayBuffer>> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -21,7 +24,7 @@ export async function readWhole(res: Response, timeoutMs: number): Promise<Uint8
 
 export function safeJson(bytes: Uint8Array): unknown {
   try {
-    return JSON.parse(new TextDecoder().decode(bytes));
+    return JSON.parse(decoder.decode(bytes));
   } catch {
     return null;
   }

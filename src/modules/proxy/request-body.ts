@@ -1,6 +1,9 @@
 // Reads a proxied request body once, as bytes, enforcing the size limit and reading the few fields we need.
 import { badRequest, tooLarge } from "../../errors.ts";
 
+/** One decoder for every request: whole-buffer decoding keeps no state between calls. */
+const decoder = new TextDecoder();
+
 /** Larger bodies get 413; Claude Code's biggest requests are a few MB. */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
@@ -22,7 +25,7 @@ export async function readJsonBody(request: Request): Promise<ProxiedBody> {
   if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge(`Request body exceeds ${MAX_BODY_BYTES} bytes`);
   if (bytes.byteLength === 0) throw badRequest("Request body is empty; expected a JSON object");
   let json: unknown;
-  const text = new TextDecoder().decode(bytes);
+  const text = decoder.decode(bytes);
   try {
     json = JSON.parse(text);
   } catch {
