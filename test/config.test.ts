@@ -43,12 +43,14 @@ test("every bad value is reported, each in one line", () => {
       ANTHROPIC_UPSTREAM_URL: "ftp://x",
       REDIS_URL: "localhost:6379",
       SNODUS_UPSTREAM_TIMEOUT_MS: "-1",
+      SNODUS_TRUSTED_PROXIES: "10.0.0.0/8,lb.internal",
     });
     throw new Error("expected a ConfigError");
   } catch (err) {
     expect(err).toBeInstanceOf(ConfigError);
     const problems = (err as ConfigError).problems;
-    expect(problems).toHaveLength(5);
+    expect(problems).toHaveLength(6);
+    expect(problems.join("\n")).toContain("SNODUS_TRUSTED_PROXIES must be IP addresses or CIDR ranges");
     expect(problems.join("\n")).toContain("SNODUS_FEATURES_PLANS must be true or false");
     expect(problems.join("\n")).toContain("REDIS_URL must start with redis://");
   }

@@ -1,4 +1,6 @@
 // Every environment variable Snodus reads, declared once with its default and validation.
+import type { BlockList } from "node:net";
+import { parseTrustedProxies } from "../http/client-ip.ts";
 import { parseDatabaseUrl, type StoreLocation } from "./database-url.ts";
 import { Secret } from "./secret.ts";
 
@@ -31,6 +33,8 @@ export interface Config {
   routerTiers: { cheap: string | null; middle: string | null; top: string | null };
   /** SNODUS_FALLBACKS — `model=fallback1,fallback2;other=…`: who answers when a model's upstream fails. */
   fallbacks: Map<string, string[]>;
+  /** SNODUS_TRUSTED_PROXIES — load balancers whose X-Forwarded-For names the client (IPs or CIDRs). */
+  trustedProxies: BlockList | null;
   /** SNODUS_FEATURES_SIGNUP — enables POST /signup. */
   featureSignup: boolean;
   /** SNODUS_FEATURES_PLANS — enforces plan caps (tokens, users, keys). */
@@ -148,6 +152,7 @@ export function loadConfig(env: Env): Config {
       top: get("SNODUS_ROUTER_TOP_MODEL") ?? null,
     },
     fallbacks: check("SNODUS_FALLBACKS", new Map<string, string[]>(), parseFallbacks),
+    trustedProxies: check("SNODUS_TRUSTED_PROXIES", null, parseTrustedProxies),
     featureSignup: flag("SNODUS_FEATURES_SIGNUP"),
     featurePlans: flag("SNODUS_FEATURES_PLANS"),
     featureLanding: flag("SNODUS_FEATURES_LANDING"),

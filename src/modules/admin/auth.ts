@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { Elysia } from "elysia";
 import type { Config } from "../../config/env.ts";
 import { forbidden, GatewayError, rateLimited } from "../../errors.ts";
+import { clientAddress } from "../../http/client-ip.ts";
 import type { Store } from "../../store/types.ts";
 import { authenticate, extractKey } from "../auth/authenticate.ts";
 import type { KeyCache } from "../auth/key-cache.ts";
@@ -35,6 +36,10 @@ export class AdminAuth {
 
   constructor(deps: Pick<AdminDeps, "config" | "keys" | "now">) {
     this.#deps = deps;
+  }
+
+  get config(): Config {
+    return this.#deps.config;
   }
 
   /** The scope a request acts in, or the 401/403/429 that refuses it. */
@@ -82,12 +87,13 @@ interface PeerSource {
   requestIP(request: Request): { address: string } | null;
 }
 
-/**
- * The socket's address. Behind a reverse proxy every client shares the proxy's address; forwarded
- * headers are not trusted because any client can set them.
- */
-export function clientIp(server: PeerSource | null | undefined, request: Request): string {
-  return server?.requestIP(request)?.address ?? "unknown";
+/** The client's address: the socket's, or X-Forwarded-For's behind SNODUS_TRUSTED_PROXIES (../../http/client-ip.ts). */
+export function clientIp(server: PeerSource | null | undefined, request: Request, config: Config): string {
+  return clientAddress(
+    server?.requestIP(request)?.address,
+    request.headers.get("x-forwarded-for"),
+    config.trustedProxies,
+  );
 }
 
 /**
@@ -98,6 +104,6 @@ export function clientIp(server: PeerSource | null | undefined, request: Request
  */
 export function adminAuth(auth: AdminAuth) {
   return new Elysia().derive({ as: "scoped" }, async ({ request, server }) => ({
-    scope: await auth.scopeOfRequest(request, clientIp(server, request)),
+    scope: await auth.scopeOfRequest(request, clientIp(server, request, auth.config)),
   }));
 }

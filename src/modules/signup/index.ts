@@ -32,7 +32,7 @@ export function signupRoutes(deps: SignupDeps) {
   return app.post(
     "/signup",
     async ({ body, request, server, set }) => {
-      const gate = attempts.take(clientIp(server, request), deps.now());
+      const gate = attempts.take(clientIp(server, request, deps.config), deps.now());
       if (!gate.allowed)
         throw rateLimited("Too many signups from this address; try again later", gate.retryAfter);
       const { team, user, key, secret } = await signup(deps.store, body);
