@@ -104,7 +104,7 @@ export function createGateway(deps: AppDeps): Gateway {
     providers,
     adapters: { anthropic: anthropicAdapter, openai: openaiAdapter, ollama: ollamaAdapter },
   };
-  const app = buildApp(deps, proxy);
+  const app = buildApp(deps, proxy, limitStore);
   return {
     app,
     keys,
@@ -135,7 +135,7 @@ export function createApp(deps: AppDeps) {
   return createGateway(deps).app;
 }
 
-function buildApp(deps: AppDeps, proxy: ProxyContext) {
+function buildApp(deps: AppDeps, proxy: ProxyContext, limitStore: LimitStore) {
   return new Elysia({ name: "snodus" })
     .onError(({ code, error, request, path }) => {
       const protocol = protocolForPath(path);
@@ -161,8 +161,16 @@ function buildApp(deps: AppDeps, proxy: ProxyContext) {
       }),
     )
     .use(proxyRoutes(proxy))
-    .use(adminRoutes({ store: deps.store, config: deps.config, keys: proxy.keys, now: deps.now }))
-    .use(signupRoutes({ store: deps.store, config: deps.config, now: deps.now }))
+    .use(
+      adminRoutes({
+        store: deps.store,
+        config: deps.config,
+        keys: proxy.keys,
+        limits: limitStore,
+        now: deps.now,
+      }),
+    )
+    .use(signupRoutes({ store: deps.store, config: deps.config, limits: limitStore, now: deps.now }))
     .use(landingRoutes(deps.config));
 }
 

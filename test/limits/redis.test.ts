@@ -1,6 +1,8 @@
 // Limits shared through Redis: two gateway processes on one Postgres and one Redis enforce one limit.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { LOGIN_FAILURES } from "../../src/modules/admin/auth.ts";
 import { createKey } from "../../src/modules/keys/service.ts";
+import { SIGNUPS_PER_HOUR } from "../../src/modules/signup/index.ts";
 import { openStore } from "../../src/store/open.ts";
 import type { Store } from "../../src/store/types.ts";
 import { runSnodus } from "../helpers/cli.ts";
@@ -50,6 +52,8 @@ describe("two gateway processes on one Postgres and one Redis", () => {
       SNODUS_REDIS_PREFIX: freshPrefix(),
       ANTHROPIC_API_KEY: "sk-ant-test",
       ANTHROPIC_UPSTREAM_URL: mock.url,
+      SNODUS_FEATURES_SIGNUP: "true",
+      ADMIN_PASSWORD: "shared-admin-password",
     };
     [a, b] = await Promise.all([spawnServe(env), spawnServe(env)]);
   });
@@ -58,6 +62,33 @@ describe("two gateway processes on one Postgres and one Redis", () => {
     await store.close();
     await mock.stop();
     await db.drop();
+  });
+
+  test("signups and failed admin logins per address are counted across both instances", async () => {
+    const signup = (url: string, i: number) =>
+      fetch(`${url}/signup`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          email: `s${i}-${Date.now()}@shared.example`,
+          name: "S",
+          company: `Shared ${i} ${Date.now()}`,
+        }),
+      }).then((r) => r.status);
+    const signups: number[] = [];
+    for (let i = 0; i < SIGNUPS_PER_HOUR + 2; i++) signups.push(await signup(i % 2 ? a.url : b.url, i));
+    expect(signups).toEqual([...Array(SIGNUPS_PER_HOUR).fill(201), 429, 429]);
+
+    const login = (url: string, password: string) =>
+      fetch(`${url}/admin/plans`, {
+        headers: { authorization: `Basic ${btoa(`admin:${password}`)}` },
+      }).then((r) => r.status);
+    const failures: number[] = [];
+    for (let i = 0; i < LOGIN_FAILURES; i++) failures.push(await login(i % 2 ? a.url : b.url, "wrong"));
+    expect(failures.every((s) => s === 401)).toBe(true);
+    // The next try is refused on either instance, even with the right password.
+    expect(await login(a.url, "shared-admin-password")).toBe(429);
+    expect(await login(b.url, "shared-admin-password")).toBe(429);
   });
 
   test("limit 10/min, 30 requests spread across both → exactly 10 succeed", async () => {

@@ -9,7 +9,7 @@ import { authenticate, extractKey } from "../auth/authenticate.ts";
 import type { KeyCache } from "../auth/key-cache.ts";
 import { GLOBAL, type Scope } from "../auth/scope.ts";
 import { withSession } from "../dashboard/session.ts";
-import { AttemptLimiter } from "../limits/attempts.ts";
+import type { AttemptRequest, LimitStore } from "../limits/types.ts";
 
 /** What the admin routes are built from; injected so tests can pass their own store and clock. */
 export interface AdminDeps {
@@ -17,6 +17,8 @@ export interface AdminDeps {
   config: Config;
   /** The gateway's key cache: admin keys authenticate through it, and key changes invalidate it. */
   keys: KeyCache;
+  /** Failed logins per address, across instances when limits live in Redis. */
+  limits: LimitStore;
   now: () => number;
 }
 
@@ -31,10 +33,9 @@ const unauthorized = (message: string) =>
 const digest = (s: string) => createHash("sha256").update(s).digest();
 
 export class AdminAuth {
-  readonly #deps: Pick<AdminDeps, "config" | "keys" | "now">;
-  readonly #failures = new AttemptLimiter(LOGIN_FAILURES, LOGIN_WINDOW_MS);
+  readonly #deps: Pick<AdminDeps, "config" | "keys" | "limits" | "now">;
 
-  constructor(deps: Pick<AdminDeps, "config" | "keys" | "now">) {
+  constructor(deps: Pick<AdminDeps, "config" | "keys" | "limits" | "now">) {
     this.#deps = deps;
   }
 
@@ -61,10 +62,21 @@ export class AdminAuth {
     return this.scopeOf(withSession(this.#deps.config, request, this.#deps.now()), ip);
   }
 
-  #basic(token: string, ip: string): Scope {
+  #failures(op: AttemptRequest["op"], ip: string, now: number) {
+    return this.#deps.limits.attempt({
+      gate: "admin-login",
+      subject: ip,
+      max: LOGIN_FAILURES,
+      windowMs: LOGIN_WINDOW_MS,
+      now,
+      op,
+    });
+  }
+
+  async #basic(token: string, ip: string): Promise<Scope> {
     const { config, now } = this.#deps;
     if (!config.adminPassword) throw unauthorized("Basic auth is off: ADMIN_PASSWORD is not set");
-    const gate = this.#failures.check(ip, now());
+    const gate = await this.#failures("check", ip, now());
     if (!gate.allowed) throw rateLimited("Too many failed admin logins from this address", gate.retryAfter);
     const decoded = Buffer.from(token, "base64").toString("utf8");
     const colon = decoded.indexOf(":");
@@ -75,7 +87,7 @@ export class AdminAuth {
     const userOk = timingSafeEqual(digest(user), digest(config.adminUsername));
     const passOk = timingSafeEqual(digest(pass), digest(config.adminPassword.reveal()));
     if (!(userOk && passOk)) {
-      this.#failures.record(ip, now());
+      await this.#failures("record", ip, now());
       throw unauthorized("Invalid admin credentials");
     }
     return GLOBAL;

@@ -1,4 +1,5 @@
-// Sliding-window attempt counter per subject (an IP): failed admin logins, signups. In-process only.
+// Sliding-window attempt counter per subject (an IP): failed admin logins, signups. The in-process gate;
+// with Redis the same rule runs as the ATTEMPT script (lua.ts) so every instance shares the count.
 
 export interface AttemptDecision {
   allowed: boolean;

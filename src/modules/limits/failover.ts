@@ -1,9 +1,17 @@
 // Redis-backed limits that fall back to in-process limits while Redis is unreachable, and come back by themselves.
 import type { Logger } from "../../log.ts";
 import { monthKey } from "../account/month.ts";
+import type { AttemptDecision } from "./attempts.ts";
 import type { MemoryLimitStore } from "./memory.ts";
 import type { RedisLimits } from "./redis.ts";
-import type { AdmitRequest, AdmitResult, LimitStore, Settlement, SubjectUsage } from "./types.ts";
+import type {
+  AdmitRequest,
+  AdmitResult,
+  AttemptRequest,
+  LimitStore,
+  Settlement,
+  SubjectUsage,
+} from "./types.ts";
 
 /** A Redis call slower than this counts as an outage: limits must not add seconds to requests. */
 const REDIS_TIMEOUT_MS = 1_000;
@@ -52,6 +60,17 @@ export class FailoverLimitStore implements LimitStore {
     const result = await this.#memory.admit(req);
     if (result.budget?.ok) this.#open.set(req.reservationId, { backend: "memory", amount: req.amountMicros });
     return result;
+  }
+
+  async attempt(req: AttemptRequest): Promise<AttemptDecision> {
+    if (!this.#degraded) {
+      try {
+        return await withTimeout(this.#redis.attempt(req));
+      } catch (err) {
+        this.#degrade(err);
+      }
+    }
+    return this.#memory.attempt(req);
   }
 
   async settle(s: Settlement): Promise<void> {

@@ -99,3 +99,28 @@ end
 redis.call('SET', KEYS[1], '1', 'PX', 3456000000)
 return 1
 `;
+
+/**
+ * A sliding-window attempt gate on one sorted set (member per attempt, score = its time).
+ * KEYS[1] the gate's set. ARGV: now, windowMs, max, op ("check" | "record" | "take"), member.
+ * Returns {allowed 1|0, ms until the attempt that decides leaves the window}.
+ */
+export const ATTEMPT = `
+local key = KEYS[1]
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local max = tonumber(ARGV[3])
+local op = ARGV[4]
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+local n = redis.call('ZCARD', key)
+if op == 'record' or (op == 'take' and n < max) then
+  redis.call('ZADD', key, now, ARGV[5])
+  -- Only the last max attempts can decide anything.
+  redis.call('ZREMRANGEBYRANK', key, 0, -(max + 1))
+  redis.call('PEXPIRE', key, window)
+  return {1, 0}
+end
+if n < max then return {1, 0} end
+local oldest = redis.call('ZRANGE', key, n - max, n - max, 'WITHSCORES')
+return {0, tonumber(oldest[2]) + window - now}
+`;

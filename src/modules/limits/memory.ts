@@ -1,8 +1,10 @@
 // In-process rate limiter and budget book: the single-instance default and the fallback when Redis is down.
+import { type AttemptDecision, AttemptLimiter } from "./attempts.ts";
 import { gcra, type RateDecision } from "./gcra.ts";
 import type {
   AdmitRequest,
   AdmitResult,
+  AttemptRequest,
   BudgetBook,
   LimitStore,
   RateLimiter,
@@ -168,6 +170,21 @@ export class MemoryLimitStore implements LimitStore {
 
   constructor(load: MonthLoader) {
     this.book = new MemoryBudgetBook(load);
+  }
+
+  readonly #gates = new Map<string, AttemptLimiter>();
+
+  async attempt(req: AttemptRequest): Promise<AttemptDecision> {
+    let gate = this.#gates.get(req.gate);
+    if (!gate || gate.max !== req.max || gate.windowMs !== req.windowMs) {
+      gate = new AttemptLimiter(req.max, req.windowMs);
+      this.#gates.set(req.gate, gate);
+    }
+    if (req.op === "record") {
+      gate.record(req.subject, req.now);
+      return { allowed: true, retryAfter: 0 };
+    }
+    return req.op === "take" ? gate.take(req.subject, req.now) : gate.check(req.subject, req.now);
   }
 
   async admit(req: AdmitRequest): Promise<AdmitResult> {

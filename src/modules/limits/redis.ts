@@ -1,9 +1,17 @@
 // Limits shared by every gateway instance through Redis: one Lua round trip per request, one per settle.
 import { RedisClient } from "bun";
+import type { AttemptDecision } from "./attempts.ts";
 import type { RateDecision } from "./gcra.ts";
-import { ADMIT, SEED, SETTLE } from "./lua.ts";
+import { ADMIT, ATTEMPT, SEED, SETTLE } from "./lua.ts";
 import type { MonthLoader } from "./memory.ts";
-import type { AdmitRequest, AdmitResult, ReserveResult, Settlement, SubjectUsage } from "./types.ts";
+import type {
+  AdmitRequest,
+  AdmitResult,
+  AttemptRequest,
+  ReserveResult,
+  Settlement,
+  SubjectUsage,
+} from "./types.ts";
 
 /** Liveness of this instance's reservations: refreshed every second, gone 5 s after a crash. */
 const LIVENESS_TTL_MS = 5_000;
@@ -24,6 +32,7 @@ export class RedisLimits {
   readonly #shas = new Map<string, string>();
   readonly #seeding = new Map<string, Promise<void>>();
   #heartbeat: ReturnType<typeof setInterval> | null = null;
+  #attemptSeq = 0;
 
   constructor(opts: RedisLimitsOptions) {
     // No offline queue: while Redis is down commands fail at once and the caller falls back to memory.
@@ -72,6 +81,18 @@ export class RedisLimits {
 
   #budgetKey(month: string, subject: string): string {
     return `${this.#prefix}:b:${month}:${subject}`;
+  }
+
+  async attempt(req: AttemptRequest): Promise<AttemptDecision> {
+    const key = `${this.#prefix}:att:${req.gate}:${req.subject}`;
+    // A member unique per attempt: two instances counting in the same millisecond both count.
+    const member = `${req.now}:${this.#instance}:${++this.#attemptSeq}`;
+    const [allowed, retryMs] = (
+      (await this.#eval(ATTEMPT, [key], [req.now, req.windowMs, req.max, req.op, member])) as number[]
+    ).map(Number);
+    return allowed === 1
+      ? { allowed: true, retryAfter: 0 }
+      : { allowed: false, retryAfter: Math.max(1, Math.ceil((retryMs ?? 0) / 1000)) };
   }
 
   async admit(req: AdmitRequest): Promise<AdmitResult> {

@@ -1,4 +1,5 @@
 // The contracts of the limit stores (in-process or Redis) the request guard talks to.
+import type { AttemptDecision } from "./attempts.ts";
 import type { RateDecision } from "./gcra.ts";
 
 export interface RateLimiter {
@@ -52,8 +53,22 @@ export interface AdmitResult {
 }
 
 /** Where limits live: this process, or Redis shared by every gateway instance. */
+/** One step of an "at most `max` per `windowMs`" gate on a subject (an address): signups, failed logins. */
+export interface AttemptRequest {
+  /** Which gate: "signup", "admin-login". */
+  gate: string;
+  subject: string;
+  max: number;
+  windowMs: number;
+  now: number;
+  /** check: ask only; record: count one; take: ask and count when allowed. */
+  op: "check" | "record" | "take";
+}
+
 export interface LimitStore {
   admit(req: AdmitRequest): Promise<AdmitResult>;
+  /** Per-address attempt gates, shared by every instance when limits are in Redis. */
+  attempt(req: AttemptRequest): Promise<AttemptDecision>;
   settle(s: Settlement): Promise<void>;
   usage(kind: "key" | "team", id: string, month: string): Promise<SubjectUsage>;
   /** µ$ this instance has reserved and not yet settled (returns to 0 when idle). */

@@ -5,7 +5,7 @@ import { rateLimited } from "../../errors.ts";
 import type { Store } from "../../store/types.ts";
 import { clientIp } from "../admin/auth.ts";
 import { rejectUnknown } from "../admin/schemas.ts";
-import { AttemptLimiter } from "../limits/attempts.ts";
+import type { LimitStore } from "../limits/types.ts";
 import { signup } from "./service.ts";
 
 export const SIGNUPS_PER_HOUR = 5;
@@ -13,6 +13,8 @@ export const SIGNUPS_PER_HOUR = 5;
 export interface SignupDeps {
   store: Store;
   config: Config;
+  /** Counts signups per address, across instances when limits live in Redis. */
+  limits: LimitStore;
   now: () => number;
 }
 
@@ -28,11 +30,17 @@ export function signupRoutes(deps: SignupDeps) {
   const app = new Elysia({ name: "signup" });
   if (!deps.config.featureSignup) return app;
   // Every attempt counts, failed ones too: otherwise the 409s could be used to probe which emails exist.
-  const attempts = new AttemptLimiter(SIGNUPS_PER_HOUR, 60 * 60_000);
   return app.post(
     "/signup",
     async ({ body, request, server, set }) => {
-      const gate = attempts.take(clientIp(server, request, deps.config), deps.now());
+      const gate = await deps.limits.attempt({
+        gate: "signup",
+        subject: clientIp(server, request, deps.config),
+        max: SIGNUPS_PER_HOUR,
+        windowMs: 60 * 60_000,
+        now: deps.now(),
+        op: "take",
+      });
       if (!gate.allowed)
         throw rateLimited("Too many signups from this address; try again later", gate.retryAfter);
       const { team, user, key, secret } = await signup(deps.store, body);
