@@ -4,6 +4,7 @@ import { drizzle as drizzleSqlite } from "drizzle-orm/bun-sqlite";
 import { drizzle as drizzlePg } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import type { StoreLocation } from "../config/database-url.ts";
+import { postgresCapped, sqliteCapped } from "./capped.ts";
 import { toMigrationMeta } from "./migrations/embed.ts";
 import { postgresMigrations, sqliteMigrations } from "./migrations.gen.ts";
 import { createRepository, type QueryDb, seedPlans } from "./repository.ts";
@@ -42,6 +43,7 @@ async function openSqlite(path: string): Promise<Store> {
     db: db as unknown as QueryDb,
     tables: liteSchema as unknown as typeof pgSchema,
     signup: sqliteSignup(db, liteSchema),
+    capped: sqliteCapped(db, liteSchema),
     insertSpend: sqliteSpendWriter(client, liteSchema.spendLog),
     close: async () => client.close(),
     ping: async () => {
@@ -61,6 +63,7 @@ async function openPostgres(url: string): Promise<Store> {
     db: db as unknown as QueryDb,
     tables: pgSchema,
     signup: postgresSignup(db, pgSchema),
+    capped: postgresCapped(db, pgSchema),
     insertSpend: postgresSpendWriter(client, pgSchema.spendLog),
     close: async () => {
       await client.end({ timeout: 5 });

@@ -1,6 +1,7 @@
 // The one body of queries behind the Store interface, shared by the SQLite and Postgres dialects.
 import { and, asc, count, desc, eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import type { CappedWriter } from "./capped.ts";
 import { PLANS } from "./plans.ts";
 import type * as pgSchema from "./schema/postgres.ts";
 import type { SignupWriter } from "./signup.ts";
@@ -28,6 +29,8 @@ export interface RepositoryDeps {
   tables: Tables;
   /** The signup transaction, written per dialect (see ./signup.ts). */
   signup: SignupWriter;
+  /** Inserts within a plan cap, check and insert in one transaction (see ./capped.ts). */
+  capped: CappedWriter;
   /** The spend_log insert, written per dialect for speed (see ./spend-writer.ts). */
   insertSpend: SpendWriter;
   close(): Promise<void>;
@@ -193,7 +196,7 @@ export function createRepository(deps: RepositoryDeps): Store {
     },
 
     users: {
-      async create(input) {
+      async create(input, cap) {
         const row = {
           id: newId(),
           email: input.email,
@@ -202,7 +205,9 @@ export function createRepository(deps: RepositoryDeps): Store {
           role: input.role ?? "member",
         };
         return mapConflict(async () =>
-          first(await db.insert(t.users).values(row).returning(), "user", row.id),
+          cap
+            ? deps.capped.user(row, cap.max)
+            : first(await db.insert(t.users).values(row).returning(), "user", row.id),
         );
       },
       async get(id) {
@@ -251,7 +256,7 @@ export function createRepository(deps: RepositoryDeps): Store {
     },
 
     keys: {
-      async create(input) {
+      async create(input, cap) {
         const row = {
           id: newId(),
           keyHash: input.keyHash,
@@ -263,7 +268,9 @@ export function createRepository(deps: RepositoryDeps): Store {
           expiresAt: input.expiresAt ?? null,
         };
         return mapConflict(async () =>
-          first(await db.insert(t.apiKeys).values(row).returning(), "key", row.id),
+          cap
+            ? deps.capped.key(row, cap.teamId, cap.max)
+            : first(await db.insert(t.apiKeys).values(row).returning(), "key", row.id),
         );
       },
       async get(id) {

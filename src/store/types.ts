@@ -205,6 +205,14 @@ export class StoreNotFoundError extends Error {
   }
 }
 
+/** A capped insert found the team at its cap (`count` rows already). */
+export class StoreCapError extends Error {
+  constructor(readonly count: number) {
+    super(`cap reached (${count})`);
+    this.name = "StoreCapError";
+  }
+}
+
 export type Dialect = "sqlite" | "postgres";
 
 /**
@@ -224,7 +232,8 @@ export interface Store {
   };
 
   users: {
-    create(input: NewUser): Promise<User>;
+    /** With `cap`, only while the team has fewer than `cap.max` users (else StoreCapError), atomically. */
+    create(input: NewUser, cap?: { max: number }): Promise<User>;
     get(id: string): Promise<User | null>;
     list(filter?: { teamId?: string }): Promise<User[]>;
     countByTeam(teamId: string): Promise<number>;
@@ -236,7 +245,8 @@ export interface Store {
   };
 
   keys: {
-    create(input: NewKey): Promise<ApiKey>;
+    /** With `cap`, only while the team has fewer than `cap.max` active keys (else StoreCapError), atomically. */
+    create(input: NewKey, cap?: { teamId: string; max: number }): Promise<ApiKey>;
     get(id: string): Promise<ApiKey | null>;
     list(filter?: { teamId?: string; userId?: string }): Promise<ApiKey[]>;
     /** Active (not revoked) keys of a team, for plan caps. */

@@ -2,7 +2,7 @@
 import type { ApiKey, KeyIdentity, KeyPatch, Page, Paged, Store, TeamKey } from "../../store/types.ts";
 import { StoreNotFoundError } from "../../store/types.ts";
 import { assertSees, ForbiddenError, GLOBAL, type Scope, teamFilter } from "../auth/scope.ts";
-import { assertCanAddKey } from "../plans/caps.ts";
+import { keyCap, withinCap } from "../plans/caps.ts";
 import { ValidationError } from "../users/service.ts";
 import { generateKey } from "./secret.ts";
 
@@ -33,16 +33,21 @@ export async function createKey(store: Store, input: CreateKeyInput): Promise<Cr
   assertSees(scope, user.teamId, "user", input.userId);
   const name = validKeyName(input.name);
   if (scope.kind === "team") await assertWithinTeamBudget(store, user.teamId, input.budgetMonthlyCents);
-  if (input.enforcePlan) await assertCanAddKey(store, user.teamId);
+  const cap = input.enforcePlan ? await keyCap(store, user.teamId) : null;
   const generated = generateKey();
-  const key = await store.keys.create({
-    userId: input.userId,
-    name,
-    keyHash: generated.hash,
-    keyPrefix: generated.prefix,
-    rateLimit: input.rateLimit,
-    budgetMonthlyCents: input.budgetMonthlyCents,
-  });
+  const key = await withinCap(cap, "active key(s)", () =>
+    store.keys.create(
+      {
+        userId: input.userId,
+        name,
+        keyHash: generated.hash,
+        keyPrefix: generated.prefix,
+        rateLimit: input.rateLimit,
+        budgetMonthlyCents: input.budgetMonthlyCents,
+      },
+      cap ? { teamId: user.teamId, max: cap.max } : undefined,
+    ),
+  );
   return { key, secret: generated.secret };
 }
 

@@ -1,6 +1,7 @@
-// Plan caps on users and keys (SNODUS_FEATURES_PLANS): checked before anything is created.
+// Plan caps on users and keys (SNODUS_FEATURES_PLANS): the store checks the count and inserts in one
+// transaction (store/capped.ts), so parallel creates on one gateway or many never pass the cap.
 import { PLANS } from "../../store/plans.ts";
-import type { Store } from "../../store/types.ts";
+import { type Store, StoreCapError } from "../../store/types.ts";
 
 /** A plan forbids what was asked; the CLI prints it, HTTP routes answer 403. */
 export class PlanLimitError extends Error {
@@ -12,26 +13,34 @@ export class PlanLimitError extends Error {
 
 const PLAN_BY_ID = new Map(PLANS.map((p) => [p.id, p]));
 
-export async function assertCanAddKey(store: Store, teamId: string): Promise<void> {
-  const team = await store.teams.get(teamId);
-  const plan = team ? PLAN_BY_ID.get(team.plan) : undefined;
-  if (!plan || plan.maxKeys === null) return;
-  const active = await store.keys.countActiveByTeam(teamId);
-  if (active >= plan.maxKeys) {
-    throw new PlanLimitError(
-      `Plan ${plan.name} allows ${plan.maxKeys} active key(s) per team; this team has ${active}`,
-    );
-  }
+interface Cap {
+  max: number;
+  plan: string;
 }
 
-export async function assertCanAddUser(store: Store, teamId: string): Promise<void> {
+/** The team's plan's key cap, or null when it has none (unlimited, or no plan). */
+export async function keyCap(store: Store, teamId: string): Promise<Cap | null> {
   const team = await store.teams.get(teamId);
   const plan = team ? PLAN_BY_ID.get(team.plan) : undefined;
-  if (!plan || plan.maxUsers === null) return;
-  const users = await store.users.countByTeam(teamId);
-  if (users >= plan.maxUsers) {
-    throw new PlanLimitError(
-      `Plan ${plan.name} allows ${plan.maxUsers} user(s) per team; this team has ${users}`,
-    );
+  return plan && plan.maxKeys !== null ? { max: plan.maxKeys, plan: plan.name } : null;
+}
+
+/** The team's plan's user cap, or null when it has none. */
+export async function userCap(store: Store, teamId: string): Promise<Cap | null> {
+  const team = await store.teams.get(teamId);
+  const plan = team ? PLAN_BY_ID.get(team.plan) : undefined;
+  return plan && plan.maxUsers !== null ? { max: plan.maxUsers, plan: plan.name } : null;
+}
+
+/** Runs a capped insert, turning "cap reached" into the plan's own message. */
+export async function withinCap<T>(cap: Cap | null, noun: string, insert: () => Promise<T>): Promise<T> {
+  try {
+    return await insert();
+  } catch (err) {
+    if (cap && err instanceof StoreCapError)
+      throw new PlanLimitError(
+        `Plan ${cap.plan} allows ${cap.max} ${noun} per team; this team has ${err.count}`,
+      );
+    throw err;
   }
 }
