@@ -6,6 +6,19 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import {
+  f2,
+  f3,
+  type Info,
+  int,
+  type LoadResult,
+  mb,
+  type Spend,
+  type Sut,
+  signed,
+  table,
+  type WrkResult,
+} from "./report-format.ts";
 
 const { values, positionals } = parseArgs({
   args: Bun.argv.slice(2),
@@ -28,56 +41,6 @@ const dir = positionals[0];
 if (!dir) {
   console.error("usage: bun bench/report.ts RESULTS_DIR [--out FILE]");
   process.exit(2);
-}
-
-interface Pct {
-  p50: number;
-  p90: number;
-  p99: number;
-  p999: number;
-  max: number;
-  mean: number;
-}
-interface Sut {
-  rssStartKb: number;
-  rssPeakKb: number;
-  rssEndKb: number;
-  cpuMs: number;
-  cpuShare: number;
-  cpuUsPerRequest?: number | null;
-  otherOnSutCore?: number | null;
-}
-interface LoadResult {
-  targetRate: number;
-  measured: number;
-  ok: number;
-  okAll: number;
-  failed: number;
-  statuses: Record<string, number>;
-  achievedRate: number;
-  maxInflight: number;
-  latencyMs: Pct;
-  latencyFromScheduleMs: Pct;
-  ttfbMs: Pct;
-  lagMs: Pct;
-  sut: Sut;
-  durationS: number;
-}
-interface WrkResult {
-  requests: number;
-  durationUs: number;
-  bytes: number;
-  errors: { connect: number; read: number; write: number; status: number; timeout: number };
-  latencyUs: Pct;
-}
-interface Spend {
-  total: number;
-  byStatus: Record<string, number>;
-}
-interface Info {
-  rssIdleKb: number;
-  rssAfterLoadKb: number;
-  pids: string;
 }
 
 const read = <T>(...parts: string[]): T | undefined => {
@@ -129,21 +92,6 @@ const load = (t: string, s: string) =>
 const wrk = (t: string, s: string) =>
   data[t]?.scenarios[s] as (WrkResult & { sut?: Sut; spendAfter?: Spend }) | undefined;
 
-// ---- formatting ----
-const f2 = (x: number | undefined | null) =>
-  x === undefined || x === null || Number.isNaN(x) ? "–" : x.toFixed(2);
-const f3 = (x: number | undefined | null) =>
-  x === undefined || x === null || Number.isNaN(x) ? "–" : x.toFixed(3);
-const int = (x: number | undefined | null) =>
-  x === undefined || x === null || Number.isNaN(x) ? "–" : Math.round(x).toLocaleString("en-US");
-const mb = (kb: number | undefined) => (kb === undefined ? "–" : (kb / 1024).toFixed(0));
-const signed = (x: number | undefined) => (x === undefined ? "–" : `${x >= 0 ? "+" : ""}${x.toFixed(3)}`);
-const table = (head: string[], rows: string[][]) =>
-  [
-    `| ${head.join(" | ")} |`,
-    `|${head.map(() => "---").join("|")}|`,
-    ...rows.map((r) => `| ${r.join(" | ")} |`),
-  ].join("\n");
 const name = (t: string) => NAMES[t] ?? t;
 const wrkRps = (w: WrkResult | undefined) => (w ? (w.requests / w.durationUs) * 1e6 : undefined);
 const nonOk = (r: LoadResult | undefined) => (r ? r.measured - (r.statuses["200"] ?? 0) : undefined);

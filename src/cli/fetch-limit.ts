@@ -28,7 +28,7 @@ function envResetsSignals(): boolean {
 }
 
 /** The argv to run this same program again, from source or as the compiled executable. */
-export function selfArgv(args: readonly string[]): string[] {
+function selfArgv(args: readonly string[]): string[] {
   // A compiled executable's entry lives in its embedded file system; running the binary runs it.
   const compiled = Bun.main.startsWith("/$bunfs/") || /^[A-Z]:\\~BUN\\/.test(Bun.main);
   return compiled ? [process.execPath, ...args] : [process.execPath, ...process.execArgv, Bun.main, ...args];

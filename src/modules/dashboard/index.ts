@@ -122,10 +122,7 @@ export function dashboardRoutes(deps: AdminDeps, auth: AdminAuth) {
             ? `Bearer ${credential.secret}`
             : `Basic ${Buffer.from(`${credential.username}:${body.password ?? ""}`).toString("base64")}`;
         // The admin API's own rules decide (admin role, revoked keys, failed-login throttling).
-        const scope = await auth.scopeOf(
-          new Headers({ authorization }),
-          clientIp(server, request, auth.config),
-        );
+        const scope = await auth.scopeOf(new Headers({ authorization }), clientIp(server, request, config));
         set.headers["set-cookie"] = sessionCookie(issueSession(config, credential, now()), secure(request));
         set.headers["cache-control"] = "no-store";
         return principal(scope);
@@ -153,7 +150,7 @@ export function dashboardRoutes(deps: AdminDeps, auth: AdminAuth) {
     async ({ request, server, set }) => {
       set.headers["cache-control"] = "no-store";
       try {
-        return await principal(await auth.scopeOfRequest(request, clientIp(server, request, auth.config)));
+        return await principal(await auth.scopeOfRequest(request, clientIp(server, request, config)));
       } catch (err) {
         if (!(err instanceof GatewayError) || (err.status !== 401 && err.status !== 403)) throw err;
         // A revoked key or a changed password: drop the dead cookie too.

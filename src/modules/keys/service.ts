@@ -2,7 +2,7 @@
 import type { ApiKey, KeyIdentity, KeyPatch, Page, Paged, Store, TeamKey } from "../../store/types.ts";
 import { StoreNotFoundError } from "../../store/types.ts";
 import { assertSees, ForbiddenError, GLOBAL, type Scope, teamFilter } from "../auth/scope.ts";
-import { keyCap, withinCap } from "../plans/caps.ts";
+import { planCap, withinCap } from "../plans/caps.ts";
 import { ValidationError } from "../users/service.ts";
 import { generateKey } from "./secret.ts";
 
@@ -33,7 +33,7 @@ export async function createKey(store: Store, input: CreateKeyInput): Promise<Cr
   assertSees(scope, user.teamId, "user", input.userId);
   const name = validKeyName(input.name);
   if (scope.kind === "team") await assertWithinTeamBudget(store, user.teamId, input.budgetMonthlyCents);
-  const cap = input.enforcePlan ? await keyCap(store, user.teamId) : null;
+  const cap = input.enforcePlan ? await planCap(store, user.teamId, "maxKeys") : null;
   const generated = generateKey();
   const key = await withinCap(cap, "active key(s)", () =>
     store.keys.create(

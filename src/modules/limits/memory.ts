@@ -167,12 +167,12 @@ export class MemoryBudgetBook implements BudgetBook {
 export class MemoryLimitStore implements LimitStore {
   readonly rate = new MemoryRateLimiter();
   readonly book: MemoryBudgetBook;
+  /** The attempt gates by name ("signup", "admin-login"). */
+  readonly #gates = new Map<string, AttemptLimiter>();
 
   constructor(load: MonthLoader) {
     this.book = new MemoryBudgetBook(load);
   }
-
-  readonly #gates = new Map<string, AttemptLimiter>();
 
   async attempt(req: AttemptRequest): Promise<AttemptDecision> {
     let gate = this.#gates.get(req.gate);

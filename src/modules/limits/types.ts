@@ -52,7 +52,6 @@ export interface AdmitResult {
   budget: ReserveResult | null;
 }
 
-/** Where limits live: this process, or Redis shared by every gateway instance. */
 /** One step of an "at most `max` per `windowMs`" gate on a subject (an address): signups, failed logins. */
 export interface AttemptRequest {
   /** Which gate: "signup", "admin-login". */
@@ -65,6 +64,7 @@ export interface AttemptRequest {
   op: "check" | "record" | "take";
 }
 
+/** Where limits live: this process, or Redis shared by every gateway instance. */
 export interface LimitStore {
   admit(req: AdmitRequest): Promise<AdmitResult>;
   /** Per-address attempt gates, shared by every instance when limits are in Redis. */

@@ -18,18 +18,16 @@ interface Cap {
   plan: string;
 }
 
-/** The team's plan's key cap, or null when it has none (unlimited, or no plan). */
-export async function keyCap(store: Store, teamId: string): Promise<Cap | null> {
+/** The team's plan's cap on keys or users, or null when it has none (unlimited, or no plan). */
+export async function planCap(
+  store: Store,
+  teamId: string,
+  what: "maxKeys" | "maxUsers",
+): Promise<Cap | null> {
   const team = await store.teams.get(teamId);
   const plan = team ? PLAN_BY_ID.get(team.plan) : undefined;
-  return plan && plan.maxKeys !== null ? { max: plan.maxKeys, plan: plan.name } : null;
-}
-
-/** The team's plan's user cap, or null when it has none. */
-export async function userCap(store: Store, teamId: string): Promise<Cap | null> {
-  const team = await store.teams.get(teamId);
-  const plan = team ? PLAN_BY_ID.get(team.plan) : undefined;
-  return plan && plan.maxUsers !== null ? { max: plan.maxUsers, plan: plan.name } : null;
+  const max = plan?.[what] ?? null;
+  return plan && max !== null ? { max, plan: plan.name } : null;
 }
 
 /** Runs a capped insert, turning "cap reached" into the plan's own message. */

@@ -2,7 +2,7 @@
 import type { Page, Paged, Role, Store, User } from "../../store/types.ts";
 import { StoreNotFoundError } from "../../store/types.ts";
 import { assertSees, GLOBAL, type Scope, teamFilter } from "../auth/scope.ts";
-import { userCap, withinCap } from "../plans/caps.ts";
+import { planCap, withinCap } from "../plans/caps.ts";
 
 // Deliberately simple: one @, no spaces, a dot in the domain. Real verification is out of scope.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -51,7 +51,7 @@ export async function createUser(
   assertSees(scope, teamId, "team", teamId);
   const team = await store.teams.get(teamId);
   if (!team) throw new StoreNotFoundError("team", teamId);
-  const cap = input.enforcePlan ? await userCap(store, team.id) : null;
+  const cap = input.enforcePlan ? await planCap(store, team.id, "maxUsers") : null;
   // A team admin may make other admins of their own team; every admin is confined to their team, so
   // no role this creates reaches beyond it (the global administrator exists only as Basic auth).
   return withinCap(cap, "user(s)", () =>
