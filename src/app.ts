@@ -15,9 +15,6 @@ import { LimitGuard } from "./modules/limits/guard.ts";
 import { monthLoader } from "./modules/limits/loader.ts";
 import { MemoryLimitStore } from "./modules/limits/memory.ts";
 import type { LimitStore } from "./modules/limits/types.ts";
-import { anthropicAdapter } from "./modules/proxy/adapters/anthropic.ts";
-import { ollamaAdapter } from "./modules/proxy/adapters/ollama.ts";
-import { openaiAdapter } from "./modules/proxy/adapters/openai.ts";
 import type { ProxyContext } from "./modules/proxy/context.ts";
 import { proxyRoutes } from "./modules/proxy/index.ts";
 import { Inflight } from "./modules/proxy/inflight.ts";
@@ -102,7 +99,6 @@ export function createGateway(deps: AppDeps): Gateway {
     inflight,
     limits,
     providers,
-    adapters: { anthropic: anthropicAdapter, openai: openaiAdapter, ollama: ollamaAdapter },
   };
   const app = buildApp(deps, proxy, limitStore);
   return {

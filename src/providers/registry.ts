@@ -1,12 +1,11 @@
-// Which provider serves a model: configured providers, model families, and Ollama's discovered models.
+// Which provider serves a model: configured providers, model families, and models discovered at run time.
 import type { Config } from "../config/env.ts";
 import type { Logger } from "../log.ts";
 import type { Tier } from "../modules/router/rules.ts";
-import { ANTHROPIC_MODELS, OPENAI_MODELS } from "./catalog.ts";
-import { parseOllamaTags } from "./ollama/tags.ts";
-import { isAnthropicModel, isOllamaFamily, isOpenAIModel } from "./translate/models.ts";
+import { PROVIDERS, type Provider, type ProviderName } from "./index.ts";
+import type { ProviderTarget } from "./types.ts";
 
-export type ProviderName = "anthropic" | "openai" | "ollama";
+export type { ProviderName } from "./index.ts";
 
 export interface ProviderStatus {
   name: ProviderName;
@@ -17,15 +16,27 @@ export interface ProviderStatus {
   models: string[];
 }
 
-/** Ollama's model list is refreshed this often (and at start). */
-const OLLAMA_REFRESH_MS = 60_000;
+/** A provider that can take a request now, with where to send it. */
+export interface ResolvedProvider {
+  provider: Provider;
+  target: ProviderTarget;
+}
+
+/** Discovered model lists (Ollama's) are refreshed this often (and at start). */
+const DISCOVERY_REFRESH_MS = 60_000;
+
+/** The router's default tiers per provider, best first in PROVIDERS order. */
+const DEFAULT_TIERS: Partial<Record<ProviderName, Record<Tier, string>>> = {
+  anthropic: { cheap: "claude-haiku-4-5", middle: "claude-sonnet-4-5", top: "claude-opus-4-5" },
+  openai: { cheap: "gpt-4o-mini", middle: "gpt-4.1", top: "gpt-5" },
+};
 
 export class ProviderRegistry {
   readonly #config: Config;
   readonly #fetch: typeof fetch;
   readonly #log: Logger;
-  #ollamaModels: string[] = [];
-  #ollamaReachable: boolean | null = null;
+  readonly #discovered = new Map<ProviderName, string[]>();
+  readonly #reachable = new Map<ProviderName, boolean>();
   #timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(config: Config, fetchImpl: typeof fetch, log: Logger) {
@@ -35,35 +46,54 @@ export class ProviderRegistry {
   }
 
   configured(): ProviderName[] {
-    const out: ProviderName[] = [];
-    if (this.#config.anthropicApiKey) out.push("anthropic");
-    if (this.#config.openaiApiKey) out.push("openai");
-    if (this.#config.ollamaBaseUrl) out.push("ollama");
-    return out;
+    return PROVIDERS.filter((p) => p.target(this.#config) !== null).map((p) => p.name);
   }
 
-  /** The provider for a model, or null when no configured provider serves it. */
-  resolve(model: string): ProviderName | null {
-    const c = this.#config;
-    if (c.ollamaBaseUrl && this.#ollamaModels.includes(model)) return "ollama";
-    if (isAnthropicModel(model)) return c.anthropicApiKey ? "anthropic" : null;
-    if (isOpenAIModel(model)) return c.openaiApiKey ? "openai" : null;
-    if (isOllamaFamily(model)) return c.ollamaBaseUrl ? "ollama" : null;
+  /**
+   * The provider for a model, or null when no configured provider serves it. Discovered names win
+   * (a local `qwen3:8b` is Ollama's), then families in PROVIDERS order.
+   */
+  resolve(model: string): ResolvedProvider | null {
+    for (const provider of PROVIDERS) {
+      if (!this.#discovered.get(provider.name)?.includes(model)) continue;
+      const target = provider.target(this.#config);
+      if (target) return { provider, target };
+    }
+    for (const provider of PROVIDERS) {
+      if (!provider.servesFamily(model)) continue;
+      const target = provider.target(this.#config);
+      return target ? { provider, target } : null;
+    }
     return null;
+  }
+
+  /** Every model a configured provider lists (discovered ones as last seen). */
+  models(): string[] {
+    const out: string[] = [];
+    for (const p of PROVIDERS) {
+      if (!p.target(this.#config)) continue;
+      out.push(...p.models, ...(this.#discovered.get(p.name) ?? []));
+    }
+    return out;
   }
 
   /** The router's three tiers: configured ones win, else the best family among configured providers. */
   tiers(): Record<Tier, string | null> {
     const t = this.#config.routerTiers;
-    const defaults: Record<Tier, string | null> = this.#config.anthropicApiKey
-      ? { cheap: "claude-haiku-4-5", middle: "claude-sonnet-4-5", top: "claude-opus-4-5" }
-      : this.#config.openaiApiKey
-        ? { cheap: "gpt-4o-mini", middle: "gpt-4.1", top: "gpt-5" }
-        : {
-            cheap: this.#ollamaModels[0] ?? null,
-            middle: this.#ollamaModels[0] ?? null,
-            top: this.#ollamaModels[0] ?? null,
-          };
+    let defaults: Record<Tier, string | null> = { cheap: null, middle: null, top: null };
+    for (const p of PROVIDERS) {
+      if (!p.target(this.#config)) continue;
+      const tiers = DEFAULT_TIERS[p.name];
+      const first = this.#discovered.get(p.name)?.[0] ?? null;
+      if (tiers) {
+        defaults = tiers;
+        break;
+      }
+      if (first) {
+        defaults = { cheap: first, middle: first, top: first };
+        break;
+      }
+    }
     return {
       cheap: t.cheap ?? defaults.cheap,
       middle: t.middle ?? defaults.middle,
@@ -72,30 +102,38 @@ export class ProviderRegistry {
   }
 
   ollamaModels(): string[] {
-    return this.#ollamaModels;
+    return this.#discovered.get("ollama") ?? [];
   }
 
-  async refreshOllama(): Promise<void> {
-    const base = this.#config.ollamaBaseUrl;
-    if (!base) return;
-    try {
-      const res = await this.#fetch(`${base}/api/tags`, { signal: AbortSignal.timeout(5_000) });
-      if (!res.ok) throw new Error(`status ${res.status}`);
-      this.#ollamaModels = parseOllamaTags(await res.json());
-      if (this.#ollamaReachable === false)
-        this.#log.info("Ollama reachable again", { models: this.#ollamaModels.length });
-      this.#ollamaReachable = true;
-    } catch (err) {
-      if (this.#ollamaReachable !== false)
-        this.#log.warn("Ollama model discovery failed", { err: (err as Error).message });
-      this.#ollamaReachable = false;
-    }
+  /** Re-reads every discovering provider's model list; failures keep the last list and log once. */
+  async refresh(): Promise<void> {
+    await Promise.all(
+      PROVIDERS.map(async (p) => {
+        const target = p.target(this.#config);
+        if (!target || !p.discover) return;
+        try {
+          this.#discovered.set(p.name, await p.discover(target, this.#fetch));
+          if (this.#reachable.get(p.name) === false)
+            this.#log.info(`${p.name} reachable again`, { models: this.#discovered.get(p.name)?.length });
+          this.#reachable.set(p.name, true);
+        } catch (err) {
+          if (this.#reachable.get(p.name) !== false)
+            this.#log.warn(`${p.name} model discovery failed`, { err: (err as Error).message });
+          this.#reachable.set(p.name, false);
+        }
+      }),
+    );
+  }
+
+  /** Kept for callers that only care about Ollama. */
+  refreshOllama(): Promise<void> {
+    return this.refresh();
   }
 
   start(): void {
-    if (!this.#config.ollamaBaseUrl) return;
-    void this.refreshOllama();
-    this.#timer ??= setInterval(() => void this.refreshOllama(), OLLAMA_REFRESH_MS);
+    if (!PROVIDERS.some((p) => p.discover && p.target(this.#config))) return;
+    void this.refresh();
+    this.#timer ??= setInterval(() => void this.refresh(), DISCOVERY_REFRESH_MS);
     this.#timer.unref?.();
   }
 
@@ -106,35 +144,25 @@ export class ProviderRegistry {
 
   /** Every provider, configured or not, with reachability checked now (for the CLI and admin API). */
   async status(): Promise<ProviderStatus[]> {
-    const c = this.#config;
-    await this.refreshOllama();
-    const [anthropic, openai] = await Promise.all([
-      c.anthropicApiKey ? this.#probe(c.anthropicUpstreamUrl) : null,
-      c.openaiApiKey ? this.#probe(c.openaiUpstreamUrl) : null,
-    ]);
-    return [
-      {
-        name: "anthropic",
-        configured: !!c.anthropicApiKey,
-        reachable: anthropic,
-        upstreamUrl: c.anthropicUpstreamUrl,
-        models: ANTHROPIC_MODELS,
-      },
-      {
-        name: "openai",
-        configured: !!c.openaiApiKey,
-        reachable: openai,
-        upstreamUrl: c.openaiUpstreamUrl,
-        models: OPENAI_MODELS,
-      },
-      {
-        name: "ollama",
-        configured: !!c.ollamaBaseUrl,
-        reachable: c.ollamaBaseUrl ? this.#ollamaReachable : null,
-        upstreamUrl: c.ollamaBaseUrl,
-        models: this.#ollamaModels,
-      },
-    ];
+    await this.refresh();
+    return Promise.all(
+      PROVIDERS.map(async (p): Promise<ProviderStatus> => {
+        const target = p.target(this.#config);
+        const discovers = p.discover !== undefined;
+        const reachable = !target
+          ? null
+          : discovers
+            ? (this.#reachable.get(p.name) ?? null)
+            : await this.#probe(target.baseUrl);
+        return {
+          name: p.name,
+          configured: target !== null,
+          reachable,
+          upstreamUrl: p.upstreamUrl(this.#config),
+          models: [...p.models, ...(this.#discovered.get(p.name) ?? [])],
+        };
+      }),
+    );
   }
 
   /** Any HTTP answer means the host is up; only a transport failure counts as unreachable. */

@@ -7,7 +7,9 @@ export interface UpstreamCall {
   headers: Headers;
   body?: Uint8Array<ArrayBuffer> | string;
   fetch: typeof fetch;
-  /** Longest wait for the response headers. */
+  /** How long connecting may take (SNODUS_CONNECT_TIMEOUT_MS). */
+  connectTimeoutMs: number;
+  /** Longest wait for the response headers once connected (SNODUS_UPSTREAM_TIMEOUT_MS). */
   headersTimeoutMs: number;
   /** The provider's name, for error messages. */
   provider: string;
@@ -16,14 +18,34 @@ export interface UpstreamCall {
 /**
  * The upstream is never tied to the client's connection: if the client leaves, the gateway
  * still reads the answer to its end so the usage it is billed for is known.
+ *
+ * fetch() does not say when it has connected, so the two timeouts are told apart this way: when no
+ * headers have come within the connect timeout, a plain TCP connection to the same host is tried.
+ * If the host accepts it, the upstream is merely slow (Ollama loading a model, a long first token)
+ * and the wait goes on up to the headers timeout; if it does not, the request fails as a connect
+ * timeout. The probe only happens on requests that are already slow, never on the hot path.
  */
 export async function callUpstream(call: UpstreamCall): Promise<Response> {
   const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
+  let timedOut: string | null = null;
+  const giveUp = (why: string) => {
+    timedOut = why;
     controller.abort();
-  }, call.headersTimeoutMs);
+  };
+  const headersTimer = setTimeout(
+    () => giveUp(`${call.provider} did not answer within ${call.headersTimeoutMs} ms`),
+    call.headersTimeoutMs,
+  );
+  let settled = false;
+  const connectTimer =
+    call.connectTimeoutMs < call.headersTimeoutMs
+      ? setTimeout(() => {
+          void reachable(call.url, Math.min(call.connectTimeoutMs, 3_000)).then((up) => {
+            if (!up && !settled)
+              giveUp(`${call.provider} could not be connected to within ${call.connectTimeoutMs} ms`);
+          });
+        }, call.connectTimeoutMs)
+      : null;
   try {
     return await call.fetch(call.url, {
       method: call.method,
@@ -33,11 +55,35 @@ export async function callUpstream(call: UpstreamCall): Promise<Response> {
       redirect: "manual",
     });
   } catch (cause) {
-    if (timedOut) throw upstreamTimeout(`${call.provider} did not answer within ${call.headersTimeoutMs} ms`);
+    if (timedOut) throw upstreamTimeout(timedOut);
     // The cause (DNS, refused, reset) rides along for the caller's log line; clients get a generic line.
     const err = upstreamUnavailable(`${call.provider} is unreachable`);
     err.cause = cause;
     throw err;
+  } finally {
+    settled = true;
+    clearTimeout(headersTimer);
+    if (connectTimer) clearTimeout(connectTimer);
+  }
+}
+
+/** Whether the URL's host accepts a TCP connection within `timeoutMs`. */
+async function reachable(url: string, timeoutMs: number): Promise<boolean> {
+  const u = new URL(url);
+  const port = Number(u.port) || (u.protocol === "https:" ? 443 : 80);
+  const hostname = u.hostname.replace(/^\[|\]$/g, "");
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const attempt = Bun.connect({ hostname, port, socket: { data() {}, error() {} } })
+    .then((socket) => {
+      socket.end();
+      return true;
+    })
+    .catch(() => false);
+  try {
+    return await Promise.race([attempt, timeout]);
   } finally {
     clearTimeout(timer);
   }

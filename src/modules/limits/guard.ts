@@ -8,9 +8,6 @@ import { monthKey } from "../account/month.ts";
 import type { RateDecision } from "./gcra.ts";
 import type { LimitStore, ReserveResult } from "./types.ts";
 
-/** Reserved output when a request names no max_tokens (OpenAI bodies may omit it). */
-export const DEFAULT_RESERVED_OUTPUT_TOKENS = 4096;
-
 export interface Admission {
   /** `x-ratelimit-*` headers for the response. */
   headers: Record<string, string>;
@@ -56,17 +53,23 @@ export class LimitGuard {
 
   async admit(
     identity: KeyIdentity,
-    request: { model: string; bodyBytes: number; maxTokens: number | null },
+    /**
+     * `maxTokens` is the client's cap or, when it named none, the model's maximum output; `free`
+     * (local models) reserves nothing, as the spend row will cost nothing.
+     */
+    request: { model: string; bodyBytes: number; maxTokens: number; free?: boolean },
     now: number,
     /** false for a fallback attempt: the client's request was already counted once. */
     countRate = true,
   ): Promise<Admission> {
     const { key, team } = identity;
-    const amountMicros = this.#deps.pricer.worstCaseCostMicros(
-      request.model,
-      estimateInputTokens(request.bodyBytes),
-      request.maxTokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS,
-    );
+    const amountMicros = request.free
+      ? 0
+      : this.#deps.pricer.worstCaseCostMicros(
+          request.model,
+          estimateInputTokens(request.bodyBytes),
+          request.maxTokens,
+        );
     const plan = this.#deps.plansEnforced ? PLAN_BY_ID.get(team.plan) : undefined;
     const month = monthKey(now);
     const reservationId = Bun.randomUUIDv7();

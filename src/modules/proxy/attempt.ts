@@ -1,13 +1,18 @@
-// One attempt at answering a request on one model, and the spend row it leaves behind.
+// One attempt at answering a request on one model: it owns the in-flight count, the spend row and the settlement.
+import { GatewayError } from "../../errors.ts";
 import type { Usage } from "../../pricing/usage.ts";
-import type { ProviderName } from "../../providers/registry.ts";
+import { emptyUsage } from "../../pricing/usage.ts";
+import type { ProviderName } from "../../providers/index.ts";
 import type { KeyIdentity, SpendRow } from "../../store/types.ts";
 import type { Admission } from "../limits/guard.ts";
 import type { ProxyContext } from "./context.ts";
-import type { StreamOutcome } from "./metered-stream.ts";
+import { type MeterHooks, meteredStream, type StreamOutcome } from "./metered-stream.ts";
+import { readWhole } from "./read-whole.ts";
 
 /** Status recorded for a client that left before the answer was complete (nginx's convention). */
 export const CLIENT_CLOSED_STATUS = 499;
+/** Status recorded for a stream the gateway had to cut because it was shutting down. */
+export const SHUTDOWN_STATUS = 503;
 
 export interface Routing {
   routedFrom: string;
@@ -15,61 +20,179 @@ export interface Routing {
   reason: string;
 }
 
-export interface Attempt {
+export interface AttemptInit {
   identity: KeyIdentity;
   admission: Admission;
   /** The model this attempt asked for (after routing / fallback). */
   model: string;
   provider: ProviderName;
+  /** Local models are free: the spend row costs 0, as admission reserved 0. */
+  free: boolean;
   stream: boolean;
   startedAt: number;
   requestId: string;
   routing: Routing | null;
+  /** The client's request, whose signal says when it went away. */
+  clientSignal: AbortSignal;
 }
 
-/** Queues the attempt's spend row and settles its budget reservation to the real cost. */
-export function recordAttempt(ctx: ProxyContext, a: Attempt, usage: Usage, status: number): void {
-  const row: SpendRow = {
-    id: Bun.randomUUIDv7(),
-    createdAt: new Date(a.startedAt),
-    apiKeyId: a.identity.key.id,
-    userId: a.identity.user.id,
-    teamId: a.identity.team.id,
-    model: a.model,
-    provider: a.provider,
-    inputTokens: usage.inputTokens,
-    outputTokens: usage.outputTokens,
-    cacheCreationInputTokens: usage.cacheCreationInputTokens,
-    cacheReadInputTokens: usage.cacheReadInputTokens,
-    costMicros: a.provider === "ollama" ? 0 : ctx.pricer.cost(a.model, usage),
-    durationMs: Math.max(0, Math.round(ctx.now() - a.startedAt)),
-    status,
-    stream: a.stream,
-    routedFrom: a.routing?.routedFrom ?? null,
-    routingMethod: a.routing?.method ?? null,
-    routingReason: a.routing?.reason ?? null,
-    requestId: a.requestId,
-  };
-  ctx.spend.record(row);
-  // Plan quotas count input + output tokens, as the plans table states them.
-  a.admission.settle(row.costMicros, row.inputTokens + row.outputTokens);
+/** What a whole (non-streamed) answer becomes once read: the client's body and the usage it bills. */
+export interface WholeAnswer {
+  body: BodyInit;
+  usage: Usage;
+  status: number;
+  headers: Headers;
+}
+
+/**
+ * Created when an attempt is admitted; every way it can end goes through `finish()`, which is
+ * idempotent: exactly one spend row, one settlement, one in-flight leave. A second call is reported
+ * (`finish` returns false and `ctx.log` warns), so a test can see a double release.
+ */
+export class Attempt {
+  readonly identity: KeyIdentity;
+  readonly model: string;
+  readonly provider: ProviderName;
+  readonly requestId: string;
+  readonly routing: Routing | null;
+  readonly #ctx: ProxyContext;
+  readonly #init: AttemptInit;
+  #finished = false;
+
+  constructor(ctx: ProxyContext, init: AttemptInit) {
+    this.#ctx = ctx;
+    this.#init = init;
+    this.identity = init.identity;
+    this.model = init.model;
+    this.provider = init.provider;
+    this.requestId = init.requestId;
+    this.routing = init.routing;
+    ctx.inflight.enter();
+  }
+
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  /** Records the spend row, settles the reservation to the real cost and leaves the in-flight count. */
+  finish(usage: Usage, status: number): boolean {
+    if (this.#finished) {
+      this.#ctx.log.warn("attempt finished twice; the second finish was ignored", {
+        requestId: this.requestId,
+        status,
+      });
+      return false;
+    }
+    this.#finished = true;
+    const a = this.#init;
+    const ctx = this.#ctx;
+    try {
+      const row: SpendRow = {
+        id: Bun.randomUUIDv7(),
+        createdAt: new Date(a.startedAt),
+        apiKeyId: a.identity.key.id,
+        userId: a.identity.user.id,
+        teamId: a.identity.team.id,
+        model: a.model,
+        provider: a.provider,
+        inputTokens: usage.inputTokens,
+        outputTokens: usage.outputTokens,
+        cacheCreationInputTokens: usage.cacheCreationInputTokens,
+        cacheReadInputTokens: usage.cacheReadInputTokens,
+        costMicros: a.free ? 0 : ctx.pricer.cost(a.model, usage),
+        durationMs: Math.max(0, Math.round(ctx.now() - a.startedAt)),
+        status,
+        stream: a.stream,
+        routedFrom: a.routing?.routedFrom ?? null,
+        routingMethod: a.routing?.method ?? null,
+        routingReason: a.routing?.reason ?? null,
+        requestId: a.requestId,
+      };
+      ctx.spend.record(row);
+      // Plan quotas count input + output tokens, as the plans table states them.
+      a.admission.settle(row.costMicros, row.inputTokens + row.outputTokens);
+    } finally {
+      ctx.inflight.leave();
+    }
+    return true;
+  }
+
+  /** Finishes with no usage after a transport failure or a refused answer (nothing reached the client). */
+  fail(status: number): void {
+    this.finish(emptyUsage(), status);
+  }
+
+  /** Request id, rate limit and routing headers on a response for this attempt. */
+  headers(headers: Headers): Headers {
+    headers.set("x-snodus-request-id", this.requestId);
+    for (const [name, value] of Object.entries(this.#init.admission.headers)) headers.set(name, value);
+    if (this.routing) {
+      headers.set("x-snodus-routed-model", this.model);
+      headers.set("x-snodus-routing-reason", asciiHeader(this.routing.reason));
+    }
+    return headers;
+  }
+
+  /**
+   * Reads a whole answer and finishes with what `read` makes of it. A client that left meanwhile is
+   * recorded as 499 (it got nothing), a broken read as 502/504.
+   */
+  async whole(upstream: Response, read: (bytes: Uint8Array<ArrayBuffer>) => WholeAnswer): Promise<Response> {
+    let answer: WholeAnswer;
+    try {
+      answer = read(await readWhole(upstream, this.#ctx.config.upstreamTimeoutMs));
+    } catch (err) {
+      this.fail(err instanceof GatewayError ? err.status : 502);
+      throw err;
+    }
+    const status = this.#init.clientSignal.aborted ? CLIENT_CLOSED_STATUS : answer.status;
+    this.finish(answer.usage, status);
+    return new Response(answer.body, { status: answer.status, headers: this.headers(answer.headers) });
+  }
+
+  /**
+   * Streams an answer: bytes go to the client as they arrive, the meter reads usage, and the attempt
+   * finishes once when the stream ends however it ends (shutdown cuts it with the protocol's error).
+   */
+  stream(
+    upstreamBody: ReadableStream<Uint8Array>,
+    hooks: Omit<MeterHooks, "onFinish" | "idleTimeoutMs"> & {
+      usage(): Usage;
+      status(outcome: StreamOutcome): number;
+    },
+    status: number,
+    headers: Headers,
+  ): Response {
+    const ctx = this.#ctx;
+    const held = { cut: () => stream.cut() };
+    const stream = meteredStream(upstreamBody, {
+      ...hooks,
+      idleTimeoutMs: ctx.config.upstreamTimeoutMs,
+      onFinish: (outcome) => {
+        ctx.inflight.release(held);
+        this.finish(hooks.usage(), outcome === "shutdown" ? SHUTDOWN_STATUS : hooks.status(outcome));
+        if (outcome !== "complete")
+          ctx.log.info("stream ended early", { requestId: this.requestId, outcome });
+      },
+    });
+    ctx.inflight.hold(held);
+    this.headers(headers);
+    headers.set("x-accel-buffering", "no");
+    headers.set("cache-control", "no-cache");
+    return new Response(stream.body, { status, headers });
+  }
 }
 
 /** The status a stream's spend row records: what the client effectively got. */
 export function streamStatus(upstreamStatus: number, outcome: StreamOutcome, sawErrorEvent: boolean): number {
   if (outcome === "client_cancelled") return CLIENT_CLOSED_STATUS;
   if (outcome === "upstream_timeout") return 504;
+  if (outcome === "shutdown") return SHUTDOWN_STATUS;
   if (outcome === "upstream_failed" || sawErrorEvent) return 502;
   return upstreamStatus;
 }
 
-/** Headers every answer to an attempt carries: request id, rate limit, routing decision. */
-export function attemptHeaders(headers: Headers, a: Attempt): Headers {
-  headers.set("x-snodus-request-id", a.requestId);
-  for (const [name, value] of Object.entries(a.admission.headers)) headers.set(name, value);
-  if (a.routing) {
-    headers.set("x-snodus-routed-model", a.model);
-    headers.set("x-snodus-routing-reason", encodeURIComponent(a.routing.reason));
-  }
-  return headers;
+/** Header values must be ASCII; a routing reason quoting the user's words may not be. */
+function asciiHeader(value: string): string {
+  return value.replace(/[^\x20-\x7e]/g, "?").slice(0, 512);
 }

@@ -2,11 +2,10 @@
 import type { Config } from "../../config/env.ts";
 import type { Logger } from "../../log.ts";
 import type { Pricer } from "../../pricing/pricer.ts";
-import type { ProviderName, ProviderRegistry } from "../../providers/registry.ts";
+import type { ProviderRegistry } from "../../providers/registry.ts";
 import type { KeyCache } from "../auth/key-cache.ts";
 import type { LimitGuard } from "../limits/guard.ts";
 import type { SpendRecorder } from "../spend/recorder.ts";
-import type { MessagesAdapter } from "./adapters/types.ts";
 import type { Inflight } from "./inflight.ts";
 
 export interface ProxyContext {
@@ -20,6 +19,4 @@ export interface ProxyContext {
   inflight: Inflight;
   limits: LimitGuard;
   providers: ProviderRegistry;
-  /** The /v1/messages adapter of each provider (Anthropic passes through; others translate). */
-  adapters: Partial<Record<ProviderName, MessagesAdapter>>;
 }

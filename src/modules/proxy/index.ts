@@ -1,14 +1,15 @@
-// The /v1 routes Anthropic clients call: messages, count_tokens and the model list.
+// The /v1 routes: one front door per protocol over the shared pipeline, plus count_tokens and the model list.
 import { Elysia } from "elysia";
+import { messagesDoor } from "../../doors/anthropic-messages/door.ts";
+import { chatDoor } from "../../doors/openai-chat/door.ts";
 import { badRequest } from "../../errors.ts";
 import { clientResponseHeaders } from "../../http/headers.ts";
-import { anthropicHeaders } from "../../providers/anthropic/adapter.ts";
-import { ANTHROPIC_MODELS, OPENAI_MODELS } from "../../providers/catalog.ts";
+import { anthropic } from "../../providers/anthropic/index.ts";
+import { isOpenAIModel } from "../../providers/translate/models.ts";
 import { callUpstream } from "../../providers/upstream.ts";
 import { authenticate } from "../auth/authenticate.ts";
-import { handleChatCompletions } from "./chat-completions.ts";
 import type { ProxyContext } from "./context.ts";
-import { handleMessages } from "./messages.ts";
+import { runPipeline } from "./pipeline.ts";
 import { readJsonBody } from "./request-body.ts";
 import { requestIdOf } from "./request-id.ts";
 
@@ -19,12 +20,22 @@ export function proxyRoutes(ctx: ProxyContext) {
   return new Elysia({ name: "proxy" })
     .post(
       "/v1/messages",
-      tracked(ctx, ({ request }) => handleMessages(ctx, request, requestIdOf(request))),
+      tracked(ctx, ({ request }) => runPipeline(ctx, messagesDoor, request, requestIdOf(request))),
       RAW,
     )
     .post(
       "/v1/chat/completions",
-      tracked(ctx, ({ request }) => handleChatCompletions(ctx, request, requestIdOf(request))),
+      tracked(ctx, async ({ request }) => {
+        const peek = request.clone();
+        const json = (await peek.json().catch(() => null)) as { model?: unknown } | null;
+        if (json && typeof json.model === "string" && !isOpenAIModel(json.model))
+          throw badRequest(
+            `"${json.model}" is not an OpenAI model: /v1/chat/completions serves gpt-*, o1-*, o3-*, o4-* and gpt-5*; ` +
+              "use POST /v1/messages for Anthropic, Ollama and routed (auto) models",
+            "model_not_supported",
+          );
+        return runPipeline(ctx, chatDoor, request, requestIdOf(request));
+      }),
       RAW,
     )
     .post(
@@ -32,17 +43,18 @@ export function proxyRoutes(ctx: ProxyContext) {
       tracked(ctx, async ({ request }) => {
         await authenticate(request.headers, ctx.keys, ctx.now());
         const body = await readJsonBody(request);
-        const apiKey = ctx.config.anthropicApiKey;
-        if (!apiKey)
+        const target = anthropic.target(ctx.config);
+        if (!target)
           throw badRequest("No configured provider serves Anthropic models: set ANTHROPIC_API_KEY");
         const url = new URL(request.url);
         // Counting tokens is free upstream, so it is forwarded but never billed or logged as spend.
         const upstream = await callUpstream({
-          url: `${ctx.config.anthropicUpstreamUrl}${url.pathname}${url.search}`,
+          url: `${target.baseUrl}${url.pathname}${url.search}`,
           method: "POST",
-          headers: anthropicHeaders(request.headers, { baseUrl: ctx.config.anthropicUpstreamUrl, apiKey }),
+          headers: anthropic.passthrough.anthropic.headers(target, request.headers),
           body: body.bytes,
           fetch: ctx.fetch,
+          connectTimeoutMs: ctx.config.connectTimeoutMs,
           headersTimeoutMs: ctx.config.upstreamTimeoutMs,
           provider: "anthropic",
         });
@@ -66,7 +78,7 @@ export function proxyRoutes(ctx: ProxyContext) {
 
 /**
  * Counts a request as in flight from its first byte, so shutdown also waits for one still uploading
- * its body or being authenticated. A streamed answer stays counted by its own handler until it ends.
+ * its body or being authenticated. A streamed answer stays counted by its attempt until it ends.
  */
 function tracked(ctx: ProxyContext, handle: (c: { request: Request }) => Promise<Response>) {
   return async (c: { request: Request }): Promise<Response> => {
@@ -79,13 +91,7 @@ function tracked(ctx: ProxyContext, handle: (c: { request: Request }) => Promise
   };
 }
 
-/** Models of every configured provider (Ollama's as discovered), plus "auto" when the router is on. */
+/** Models of every configured provider (discovered ones as last seen), plus "auto" when the router is on. */
 function availableModels(ctx: ProxyContext): string[] {
-  const configured = ctx.providers.configured();
-  const out: string[] = [];
-  if (ctx.config.routerEnabled) out.push("auto");
-  if (configured.includes("anthropic")) out.push(...ANTHROPIC_MODELS);
-  if (configured.includes("openai")) out.push(...OPENAI_MODELS);
-  if (configured.includes("ollama")) out.push(...ctx.providers.ollamaModels());
-  return out;
+  return [...(ctx.config.routerEnabled ? ["auto"] : []), ...ctx.providers.models()];
 }

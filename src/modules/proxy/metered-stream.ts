@@ -1,6 +1,12 @@
 // Forwards an upstream byte stream to the client chunk by chunk while a meter watches every byte.
 
-export type StreamOutcome = "complete" | "client_cancelled" | "upstream_failed" | "upstream_timeout";
+export type StreamOutcome =
+  | "complete"
+  | "client_cancelled"
+  | "upstream_failed"
+  | "upstream_timeout"
+  /** Cut at the shutdown deadline. */
+  | "shutdown";
 
 export interface MeterHooks {
   /**
@@ -15,7 +21,7 @@ export interface MeterHooks {
   /** Called exactly once, when the upstream has been read to its end or given up on. */
   onFinish(outcome: StreamOutcome): void;
   /** Bytes to send the client when the upstream breaks mid-stream (a protocol error event), or null. */
-  failureTail(outcome: "upstream_failed" | "upstream_timeout"): Uint8Array | null;
+  failureTail(outcome: "upstream_failed" | "upstream_timeout" | "shutdown"): Uint8Array | null;
   /** Whether a stream that just ended said goodbye properly (e.g. Anthropic's message_stop). */
   endedCleanly(): boolean;
   /** Longest silence from the upstream before it is given up on. */
@@ -29,10 +35,11 @@ export interface MeterHooks {
 export function meteredStream(
   upstream: ReadableStream<Uint8Array>,
   hooks: MeterHooks,
-): ReadableStream<Uint8Array> {
+): { body: ReadableStream<Uint8Array>; cut(): void } {
   const reader = upstream.getReader();
   let finished = false;
   let timedOut = false;
+  let client: ReadableStreamDefaultController<Uint8Array> | null = null;
   const timer = setTimeout(() => {
     timedOut = true;
     reader.cancel().catch(() => {});
@@ -73,8 +80,9 @@ export function meteredStream(
     keepAlive = null;
   };
 
-  return new ReadableStream<Uint8Array>({
+  const body = new ReadableStream<Uint8Array>({
     start(controller) {
+      client = controller;
       const ka = hooks.keepAlive;
       if (!ka) return;
       keepAlive = setInterval(
@@ -93,6 +101,7 @@ export function meteredStream(
     },
     async pull(controller) {
       const r = await read();
+      if (finished) return; // cut meanwhile: the controller is closed
       if (r === "failed" || timedOut || (r.done && !hooks.endedCleanly())) {
         const outcome = timedOut ? "upstream_timeout" : "upstream_failed";
         const tail = hooks.failureTail(outcome);
@@ -123,4 +132,20 @@ export function meteredStream(
       if (!finished) void drain();
     },
   });
+
+  /** Shutdown's deadline: the client gets the protocol's error event now, with the usage read so far. */
+  const cut = () => {
+    if (finished) return;
+    stopKeepAlive();
+    const tail = hooks.failureTail("shutdown");
+    try {
+      if (tail) client?.enqueue(tail);
+      client?.close();
+    } catch {
+      // The client may already be gone.
+    }
+    reader.cancel().catch(() => {});
+    finish("shutdown");
+  };
+  return { body, cut };
 }

@@ -1,9 +1,10 @@
-// Which models a /v1/messages request will try, in order: the router's choice for "auto", then fallbacks.
+// Which models a request will try, in order: the router's choice for "auto", then fallbacks.
+
+import type { DoorRequest } from "../../doors/types.ts";
 import { badRequest } from "../../errors.ts";
 import { latestUserText, route } from "../router/rules.ts";
 import type { Routing } from "./attempt.ts";
 import type { ProxyContext } from "./context.ts";
-import type { ProxiedBody } from "./request-body.ts";
 
 export interface RoutePlan {
   /** The first is the model to try; the rest are the fallback chain. */
@@ -11,14 +12,14 @@ export interface RoutePlan {
   routing: Routing | null;
 }
 
-export function planRoute(ctx: ProxyContext, body: ProxiedBody): RoutePlan {
-  let model = body.model;
+export function planRoute(ctx: ProxyContext, request: DoorRequest): RoutePlan {
+  let model = request.model;
   let routing: Routing | null = null;
   if (model === "auto") {
     if (!ctx.config.routerEnabled) {
       throw badRequest('model "auto" needs the smart router: set SNODUS_ROUTER_ENABLED=true on the gateway');
     }
-    const decision = route(latestUserText(body.json.messages));
+    const decision = route(latestUserText(request.pivot().messages));
     const target = ctx.providers.tiers()[decision.tier];
     if (!target) {
       throw badRequest(

@@ -4,13 +4,13 @@ import { upstreamRequestHeaders } from "../../http/headers.ts";
 
 export interface AnthropicTarget {
   baseUrl: string;
-  apiKey: Secret;
+  apiKey: Secret | null;
 }
 
 /** Headers for Anthropic: the client's end-to-end headers, the real key in place of the virtual one. */
 export function anthropicHeaders(incoming: Headers, target: AnthropicTarget): Headers {
   const headers = upstreamRequestHeaders(incoming);
-  headers.set("x-api-key", target.apiKey.reveal());
+  if (target.apiKey) headers.set("x-api-key", target.apiKey.reveal());
   if (!headers.has("anthropic-version")) headers.set("anthropic-version", "2023-06-01");
   if (!headers.has("content-type")) headers.set("content-type", "application/json");
   return headers;

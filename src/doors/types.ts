@@ -1,0 +1,46 @@
+// The contract of a front door: how its protocol's requests are read and its answers, streams and errors written.
+import type { Protocol } from "../errors.ts";
+import type { AnthropicMessage, AnthropicMessagesBody } from "../providers/translate/anthropic-types.ts";
+import type { AnthropicErrorBody } from "../providers/translate/errors.ts";
+import type { ClientProtocol } from "../providers/types.ts";
+
+/** The fields of a client's request the pipeline needs, whatever protocol it came in. */
+export interface DoorRequest {
+  model: string;
+  stream: boolean;
+  /** The output cap the client named, or null (admission then reserves the model's maximum). */
+  maxTokens: number | null;
+  /**
+   * The request in the gateway's own format (Anthropic Messages), for routing and for providers that
+   * speak another protocol. Built on first use; throws TranslationError (→ 400) for input it cannot carry.
+   */
+  pivot(): AnthropicMessagesBody;
+}
+
+/** Anthropic SSE bytes in (from the provider's translator), the client's protocol out. */
+export interface StreamRenderer {
+  push(anthropicSse: Uint8Array): Uint8Array;
+  /** The stream ended cleanly: whatever closes it in this protocol (`data: [DONE]`). */
+  finish(): Uint8Array;
+  /** Bytes that keep an idle connection open in this protocol. */
+  keepAlive(): Uint8Array;
+}
+
+export interface RenderContext {
+  model: string;
+  requestId: string;
+  request: DoorRequest;
+}
+
+export interface Door {
+  /** Which providers answer it byte for byte (a provider's passthrough key). */
+  readonly protocol: ClientProtocol;
+  /** Whose error envelope its clients expect. */
+  readonly errors: Protocol;
+  parse(json: Record<string, unknown>): DoorRequest;
+  /** A whole answer from the pivot (Anthropic message) → the JSON the client expects. */
+  renderWhole(message: AnthropicMessage, ctx: RenderContext): unknown;
+  renderStream(ctx: RenderContext): StreamRenderer;
+  /** An upstream error (as an Anthropic error body) → this protocol's error JSON. */
+  renderError(status: number, error: AnthropicErrorBody, requestId: string): unknown;
+}

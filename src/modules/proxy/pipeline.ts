@@ -1,0 +1,145 @@
+// The one request path every front door shares: authenticate, route, and try each candidate model in turn.
+import type { Door } from "../../doors/types.ts";
+import { badRequest, GatewayError, notFound } from "../../errors.ts";
+import { upstreamRequestHeaders } from "../../http/headers.ts";
+import type { ResolvedProvider } from "../../providers/registry.ts";
+import { TranslationError } from "../../providers/translate/content.ts";
+import { callUpstream } from "../../providers/upstream.ts";
+import { authenticate } from "../auth/authenticate.ts";
+import type { Admission } from "../limits/guard.ts";
+import { Attempt } from "./attempt.ts";
+import type { ProxyContext } from "./context.ts";
+import { readJsonBody } from "./request-body.ts";
+import { respondPassthrough, respondPivot } from "./respond.ts";
+import { planRoute } from "./route-plan.ts";
+
+/** Upstream answers after which the next model of the fallback chain is tried (nothing reached the client yet). */
+const RETRYABLE = new Set([429, 500, 502, 503, 529]);
+
+export async function runPipeline(
+  ctx: ProxyContext,
+  door: Door,
+  request: Request,
+  requestId: string,
+): Promise<Response> {
+  const startedAt = ctx.now();
+  const identity = await authenticate(request.headers, ctx.keys, startedAt);
+  const body = await readJsonBody(request);
+  const parsed = translating(() => door.parse(body.json));
+  const plan = translating(() => planRoute(ctx, parsed));
+  const clientPath = new URL(request.url).pathname;
+
+  let firstAdmission: Admission | null = null;
+  for (let i = 0; i < plan.candidates.length; i++) {
+    const model = plan.candidates[i] as string;
+    const last = i === plan.candidates.length - 1;
+    const resolved = ctx.providers.resolve(model);
+    if (!resolved) {
+      if (i === 0) throw noProvider(ctx, model);
+      ctx.log.warn("fallback model has no configured provider; skipped", { requestId, model });
+      continue;
+    }
+    const { provider, target } = resolved;
+    const route = provider.passthrough[door.protocol] ?? null;
+    // Translation problems are the client's (400) and must surface before anything is reserved.
+    const pivot = route ? null : translating(() => parsed.pivot());
+
+    // Every attempt reserves its own worst case; only the first counts against the rate limit.
+    const admission = await ctx.limits.admit(
+      identity,
+      {
+        model,
+        bodyBytes: body.bytes.byteLength,
+        maxTokens: parsed.maxTokens ?? provider.maxOutputTokens(model),
+        free: provider.free,
+      },
+      ctx.now(),
+      firstAdmission === null,
+    );
+    firstAdmission ??= admission;
+    const attempt = new Attempt(ctx, {
+      identity,
+      admission: { ...admission, headers: firstAdmission.headers },
+      model,
+      provider: provider.name,
+      free: provider.free,
+      stream: parsed.stream,
+      startedAt: i === 0 ? startedAt : ctx.now(),
+      requestId,
+      routing: plan.routing,
+      clientSignal: request.signal,
+    });
+
+    let upstream: Response;
+    let injected = false;
+    try {
+      const incoming = upstreamRequestHeaders(request.headers);
+      let call: { url: string; headers: Headers; body: Uint8Array<ArrayBuffer> | string };
+      if (route) {
+        const out = route.body(body.json, body.bytes, body.text, model);
+        injected = out.injected;
+        const url = new URL(request.url);
+        call = {
+          url: `${target.baseUrl}${route.path(clientPath)}${url.search}`,
+          headers: route.headers(target, incoming),
+          body: out.bytes,
+        };
+      } else {
+        call = provider.pivot.request(target, pivot as NonNullable<typeof pivot>, model, incoming);
+      }
+      upstream = await callUpstream({
+        ...call,
+        method: "POST",
+        fetch: ctx.fetch,
+        connectTimeoutMs: ctx.config.connectTimeoutMs,
+        headersTimeoutMs: ctx.config.upstreamTimeoutMs,
+        provider: provider.name,
+      });
+    } catch (err) {
+      const status = err instanceof GatewayError ? err.status : 502;
+      ctx.log.warn("upstream request failed", {
+        requestId,
+        provider: provider.name,
+        model,
+        status,
+        err,
+        cause: err instanceof Error ? err.cause : undefined,
+      });
+      attempt.fail(status);
+      // A connection that failed before any byte reached the client can go to the next candidate.
+      if (status === 502 && !last) continue;
+      throw err;
+    }
+    if (RETRYABLE.has(upstream.status) && !last) {
+      await upstream.arrayBuffer().catch(() => {});
+      ctx.log.info("upstream refused; trying the next model", { requestId, model, status: upstream.status });
+      attempt.fail(upstream.status);
+      continue;
+    }
+    const input = { ctx, attempt, upstream, provider, door, parsed, requestId };
+    return route
+      ? respondPassthrough({ ...input, route, injected })
+      : respondPivot({ ...input, pivot: pivot as NonNullable<typeof pivot> });
+  }
+  // Only reachable when every fallback lacked a provider after the first was refused.
+  throw new GatewayError(502, "api_error", "No fallback model could take the request");
+}
+
+/** A client body the translators cannot carry is the client's mistake: 400, in its protocol. */
+function translating<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof TranslationError) throw badRequest(err.message);
+    throw err;
+  }
+}
+
+function noProvider(ctx: ProxyContext, model: string): GatewayError {
+  const configured = ctx.providers.configured();
+  return notFound(
+    `No configured provider serves model "${model}" (configured: ${configured.length ? configured.join(", ") : "none"})`,
+  );
+}
+
+export type { Attempt, ResolvedProvider };
