@@ -96,6 +96,8 @@ export function errorBody(
   };
 }
 
+const NOT_RETRYABLE = new Set([401, 402, 403]);
+
 /** A complete Response for a gateway error, with Retry-After and request-id headers where they apply. */
 export function errorResponse(protocol: Protocol, err: GatewayError, requestId?: string): Response {
   const headers: Record<string, string> = { "content-type": "application/json", ...err.extra.headers };
@@ -105,6 +107,9 @@ export function errorResponse(protocol: Protocol, err: GatewayError, requestId?:
     headers["x-snodus-request-id"] = requestId;
   }
   if (err.extra.retryAfter !== undefined) headers["retry-after"] = String(err.extra.retryAfter);
+  // The SDKs and Claude Code retry on their own unless told not to; a bad key or a spent budget
+  // will not get better by retrying. 429 and 5xx keep their retry hints.
+  if (NOT_RETRYABLE.has(err.status)) headers["x-should-retry"] = "false";
   return new Response(JSON.stringify(errorBody(protocol, err, requestId)), { status: err.status, headers });
 }
 

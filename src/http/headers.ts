@@ -15,8 +15,16 @@ const HOP_BY_HOP = new Set([
   "content-length",
 ]);
 
-// The client's credentials for the gateway must never reach a provider.
-const CLIENT_CREDENTIALS = new Set(["authorization", "x-api-key", "cookie", "api-key"]);
+// The client's credentials for the gateway must never reach a provider, nor the client's idea of which
+// OpenAI organisation or project pays: the gateway's own key and configuration decide billing.
+const CLIENT_CREDENTIALS = new Set([
+  "authorization",
+  "x-api-key",
+  "cookie",
+  "api-key",
+  "openai-organization",
+  "openai-project",
+]);
 
 /**
  * Copies a client's request headers for the upstream, minus hop-by-hop and credentials.
