@@ -59,6 +59,12 @@ export interface MockBehavior {
    */
   abortMidStream?: boolean | number;
   toolUse?: MockToolUse;
+  /**
+   * Answer `toolUse` only until the conversation ends with a tool result (Anthropic tool_result,
+   * OpenAI role "tool" or function_call_output, Ollama role "tool"); then reply with text. One
+   * header then drives a whole agent loop, e.g. Codex calling a tool and finishing its turn.
+   */
+  toolUseUntilResult?: boolean;
   stopReason?: string;
   /** GET /api/tags listing: names (details are made up) or full entries. */
   ollamaModels?: Array<string | OllamaModelInfo>;
@@ -91,6 +97,7 @@ export interface ResolvedBehavior {
   failMidStream?: boolean | number;
   abortMidStream?: boolean | number;
   toolUse?: MockToolUse;
+  toolUseUntilResult: boolean;
   stopReason?: string;
   ollamaModels: OllamaModelInfo[];
   reasoning?: string;
@@ -162,6 +169,12 @@ function str(o: Record<string, unknown>, key: string): string | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== "string") throw new MockHeaderError(`x-mock: ${key} must be a string`);
   return v;
+}
+
+function bool(o: Record<string, unknown>, key: string): boolean | undefined {
+  const v = o[key];
+  if (v === undefined || typeof v === "boolean") return v;
+  throw new MockHeaderError(`x-mock: ${key} must be a boolean`);
 }
 
 function flag(o: Record<string, unknown>, key: string): boolean | number | undefined {
@@ -250,6 +263,7 @@ export function parseMockHeader(value: string): MockBehavior {
     failMidStream: flag(raw, "failMidStream"),
     abortMidStream: flag(raw, "abortMidStream"),
     toolUse: parseToolUse(raw.toolUse),
+    toolUseUntilResult: bool(raw, "toolUseUntilResult"),
     stopReason: str(raw, "stopReason"),
     ollamaModels: parseOllamaModels(raw.ollamaModels),
     reasoning: str(raw, "reasoning"),
@@ -333,6 +347,7 @@ export function resolveBehavior(layers: Array<MockBehavior | undefined>): Resolv
     ollamaModels: DEFAULT_OLLAMA_MODELS,
     reasoningTokens: 0,
     failEvent: "response.failed",
+    toolUseUntilResult: false,
   };
   for (const l of layers) {
     if (!l) continue;
@@ -347,6 +362,7 @@ export function resolveBehavior(layers: Array<MockBehavior | undefined>): Resolv
     if (l.failMidStream !== undefined) r.failMidStream = l.failMidStream;
     if (l.abortMidStream !== undefined) r.abortMidStream = l.abortMidStream;
     if (l.toolUse !== undefined) r.toolUse = l.toolUse;
+    if (l.toolUseUntilResult !== undefined) r.toolUseUntilResult = l.toolUseUntilResult;
     if (l.stopReason !== undefined) r.stopReason = l.stopReason;
     if (l.reasoning !== undefined) r.reasoning = l.reasoning;
     if (l.reasoningTokens !== undefined) r.reasoningTokens = l.reasoningTokens;

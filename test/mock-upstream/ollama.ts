@@ -7,6 +7,7 @@ import {
   delay,
   escapeJsonString,
   type FillValues,
+  forTurn,
   type HandlerContext,
   type JsonObject,
   P_MODEL,
@@ -130,7 +131,7 @@ async function chat(ctx: HandlerContext): Promise<Response> {
   if (!body) return ollamaError(400, "invalid character in request body: expected a JSON object");
   if (typeof body.model !== "string" || body.model === "") return ollamaError(400, "model is required");
   const model = body.model;
-  const b = ctx.behavior(model);
+  const b = forTurn(ctx.behavior(model), body.messages, (m) => m.role === "tool");
   await delay(b.latencyMs);
   if (b.status !== undefined && b.status >= 400) return ollamaError(b.status, b.errorMessage);
 

@@ -14,6 +14,7 @@ import {
   delay,
   escapeJsonString,
   type FillValues,
+  forTurn,
   type HandlerContext,
   type JsonObject,
   P_CREATED,
@@ -121,7 +122,7 @@ export async function chatCompletions(ctx: HandlerContext): Promise<Response> {
     return openaiError(400, ctx, { message: "you must provide a model parameter" });
   if (body.messages === undefined) return missingParameter(ctx, "messages");
   const model = modelName(body);
-  const b = ctx.behavior(model);
+  const b = forTurn(ctx.behavior(model), body.messages, (m) => m.role === "tool");
   await delay(b.latencyMs);
   if (b.status !== undefined && b.status >= 400) return errorFromBehavior(b, b.status, ctx);
 

@@ -13,6 +13,7 @@ import {
   cutPoint,
   delay,
   type FillValues,
+  forTurn,
   type HandlerContext,
   isRecord,
   type JsonObject,
@@ -311,7 +312,7 @@ export async function responses(ctx: HandlerContext): Promise<Response> {
   const refusal = invalid(ctx, body);
   if (refusal) return refusal;
   const model = modelName(body);
-  const b = ctx.behavior(model);
+  const b = forTurn(ctx.behavior(model), body.input, (item) => String(item.type).endsWith("_call_output"));
   await delay(b.latencyMs);
   if (b.status !== undefined && b.status >= 400) return errorFromBehavior(b, b.status, ctx);
 

@@ -143,6 +143,19 @@ describe("a Codex-shaped tool loop", () => {
     expect(JSON.parse(mock.calls[1]?.bodyText ?? "{}").input).toHaveLength(4);
   });
 
+  test("toolUseUntilResult: one behaviour drives the loop, a call first, text once the output is back", async () => {
+    const loop: MockBehavior = {
+      toolUse: { name: "shell", input: { command: ["ls"] } },
+      toolUseUntilResult: true,
+    };
+    const first = dataOf(await (await post(codexRequest([USER_TURN]), loop)).text());
+    const call = (expectCodexReadable(first).output as Json[])[0] as Json;
+    expect(call.type).toBe("function_call");
+    const output = { type: "function_call_output", call_id: call.call_id, output: "README.md\n" };
+    const second = dataOf(await (await post(codexRequest([USER_TURN, call, output]), loop)).text());
+    expect((expectCodexReadable(second).output as Json[]).map((o) => o.type)).toEqual(["message"]);
+  });
+
   test("a tool output without its call is refused, as the API does when nothing is stored", async () => {
     const res = await post(
       codexRequest([USER_TURN, { type: "function_call_output", call_id: "call_x", output: "" }]),
