@@ -6,7 +6,9 @@ import {
   delay,
   escapeJsonString,
   type FillValues,
+  forTurn,
   type HandlerContext,
+  isRecord,
   type JsonObject,
   P_ID,
   P_MODEL,
@@ -240,7 +242,14 @@ async function messages(ctx: HandlerContext): Promise<Response> {
   const body = parseBody(ctx, ["model", "max_tokens", "messages"]);
   if (body instanceof Response) return body;
   const model = typeof body.model === "string" ? body.model : String(body.model);
-  const b = ctx.behavior(model);
+  const b = forTurn(
+    ctx.behavior(model),
+    body.messages,
+    (m) =>
+      m.role === "user" &&
+      Array.isArray(m.content) &&
+      m.content.some((c: unknown) => isRecord(c) && c.type === "tool_result"),
+  );
   await delay(b.latencyMs);
   if (b.status !== undefined && b.status >= 400) return errorFromBehavior(b, b.status, ctx);
 

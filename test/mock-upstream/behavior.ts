@@ -48,7 +48,10 @@ export interface MockBehavior {
   status?: number;
   errorType?: string;
   errorMessage?: string;
-  /** Fail after the first delta (true) or after N events: Anthropic error event, Ollama error line, OpenAI reset. */
+  /**
+   * Fail after the first delta (true) or after N events: Anthropic error event, Ollama error line,
+   * Responses `response.failed` (see failEvent), Chat Completions reset. errorType is the error's code.
+   */
   failMidStream?: boolean | number;
   /**
    * Reset the connection after the first delta (true) or after N events, with no error event.
@@ -56,10 +59,29 @@ export interface MockBehavior {
    */
   abortMidStream?: boolean | number;
   toolUse?: MockToolUse;
+  /**
+   * Answer `toolUse` only until the conversation ends with a tool result (Anthropic tool_result,
+   * OpenAI role "tool" or function_call_output, Ollama role "tool"); then reply with text. One
+   * header then drives a whole agent loop, e.g. Codex calling a tool and finishing its turn.
+   */
+  toolUseUntilResult?: boolean;
   stopReason?: string;
   /** GET /api/tags listing: names (details are made up) or full entries. */
   ollamaModels?: Array<string | OllamaModelInfo>;
+  /** Responses API: a reasoning item with this summary text comes before the message. */
+  reasoning?: string;
+  /** Part of output_tokens reported as reasoning tokens (OpenAI chat and Responses); clamped to it. */
+  reasoningTokens?: number;
+  /**
+   * Responses API failMidStream: `response.failed` (default, status "failed" with response.error) or a
+   * bare `error` event (what the API sends for rate limits and quota once the stream is open).
+   */
+  failEvent?: FailEvent;
+  /** Length of embedding vectors when the request names no `dimensions` (default: the model's own). */
+  embeddingDimensions?: number;
 }
+
+export type FailEvent = "response.failed" | "error";
 
 /** A behaviour with every default applied; what the protocol modules work from. */
 export interface ResolvedBehavior {
@@ -75,8 +97,13 @@ export interface ResolvedBehavior {
   failMidStream?: boolean | number;
   abortMidStream?: boolean | number;
   toolUse?: MockToolUse;
+  toolUseUntilResult: boolean;
   stopReason?: string;
   ollamaModels: OllamaModelInfo[];
+  reasoning?: string;
+  reasoningTokens: number;
+  failEvent: FailEvent;
+  embeddingDimensions?: number;
 }
 
 export const DEFAULT_TEXT = "Hello from the mock upstream.";
@@ -144,6 +171,12 @@ function str(o: Record<string, unknown>, key: string): string | undefined {
   return v;
 }
 
+function bool(o: Record<string, unknown>, key: string): boolean | undefined {
+  const v = o[key];
+  if (v === undefined || typeof v === "boolean") return v;
+  throw new MockHeaderError(`x-mock: ${key} must be a boolean`);
+}
+
 function flag(o: Record<string, unknown>, key: string): boolean | number | undefined {
   const v = o[key];
   if (v === undefined || typeof v === "boolean") return v;
@@ -194,6 +227,11 @@ function parseOllamaModels(v: unknown): Array<string | OllamaModelInfo> | undefi
   });
 }
 
+function parseFailEvent(v: unknown): FailEvent | undefined {
+  if (v === undefined || v === "response.failed" || v === "error") return v;
+  throw new MockHeaderError('x-mock: failEvent must be "response.failed" or "error"');
+}
+
 /**
  * The x-mock header value for a behaviour. Header values must be Latin-1 (fetch rejects anything
  * else), so every non-ASCII character is sent as a JSON \u escape; `text: "🌍"` then just works.
@@ -225,8 +263,13 @@ export function parseMockHeader(value: string): MockBehavior {
     failMidStream: flag(raw, "failMidStream"),
     abortMidStream: flag(raw, "abortMidStream"),
     toolUse: parseToolUse(raw.toolUse),
+    toolUseUntilResult: bool(raw, "toolUseUntilResult"),
     stopReason: str(raw, "stopReason"),
     ollamaModels: parseOllamaModels(raw.ollamaModels),
+    reasoning: str(raw, "reasoning"),
+    reasoningTokens: num(raw, "reasoningTokens"),
+    failEvent: parseFailEvent(raw.failEvent),
+    embeddingDimensions: num(raw, "embeddingDimensions"),
   };
   return stripUndefined(b);
 }
@@ -302,6 +345,9 @@ export function resolveBehavior(layers: Array<MockBehavior | undefined>): Resolv
     latencyMs: 0,
     chunkDelayMs: 0,
     ollamaModels: DEFAULT_OLLAMA_MODELS,
+    reasoningTokens: 0,
+    failEvent: "response.failed",
+    toolUseUntilResult: false,
   };
   for (const l of layers) {
     if (!l) continue;
@@ -316,7 +362,12 @@ export function resolveBehavior(layers: Array<MockBehavior | undefined>): Resolv
     if (l.failMidStream !== undefined) r.failMidStream = l.failMidStream;
     if (l.abortMidStream !== undefined) r.abortMidStream = l.abortMidStream;
     if (l.toolUse !== undefined) r.toolUse = l.toolUse;
+    if (l.toolUseUntilResult !== undefined) r.toolUseUntilResult = l.toolUseUntilResult;
     if (l.stopReason !== undefined) r.stopReason = l.stopReason;
+    if (l.reasoning !== undefined) r.reasoning = l.reasoning;
+    if (l.reasoningTokens !== undefined) r.reasoningTokens = l.reasoningTokens;
+    if (l.failEvent !== undefined) r.failEvent = l.failEvent;
+    if (l.embeddingDimensions !== undefined) r.embeddingDimensions = l.embeddingDimensions;
   }
   if (text !== undefined) {
     r.text = text;
@@ -334,6 +385,7 @@ export function resolveBehavior(layers: Array<MockBehavior | undefined>): Resolv
       ephemeral_1h_input_tokens: 0,
     },
   };
+  r.reasoningTokens = Math.min(r.reasoningTokens, r.usage.output_tokens);
   if (ollamaModels)
     r.ollamaModels = ollamaModels.map((m) => (typeof m === "string" ? expandOllamaModel(m) : m));
   return r;

@@ -16,6 +16,7 @@ import type { HandlerContext } from "./shared.ts";
 
 export type { MockBehavior, MockToolUse, MockUsage, OllamaModelInfo } from "./behavior.ts";
 export { mockHeader } from "./behavior.ts";
+export { base64Embedding, mockEmbedding, mockTokenCount } from "./embeddings.ts";
 
 export interface RecordedCall {
   method: string;
@@ -49,7 +50,8 @@ export interface MockUpstreamOptions {
 
 function protocolFor(path: string, headers: Headers): Protocol {
   if (path === "/" || path.startsWith("/api/")) return "ollama";
-  if (path === "/v1/chat/completions") return "openai";
+  if (path === "/v1/chat/completions" || path === "/v1/responses" || path === "/v1/embeddings")
+    return "openai";
   if (path.startsWith("/v1/messages")) return "anthropic";
   return looksAnthropic(headers) ? "anthropic" : "openai";
 }

@@ -1,11 +1,13 @@
-// Ollama native API imitation: /api/chat (NDJSON stream or one JSON), /api/tags, /api/version, GET /.
+// Ollama native API imitation: /api/chat (NDJSON stream or one JSON), /api/embed, /api/tags, /api/version, GET /.
 
 import type { ResolvedBehavior } from "./behavior.ts";
+import { mockEmbedding, mockTokenCount } from "./embeddings.ts";
 import {
   cached,
   delay,
   escapeJsonString,
   type FillValues,
+  forTurn,
   type HandlerContext,
   type JsonObject,
   P_MODEL,
@@ -129,7 +131,7 @@ async function chat(ctx: HandlerContext): Promise<Response> {
   if (!body) return ollamaError(400, "invalid character in request body: expected a JSON object");
   if (typeof body.model !== "string" || body.model === "") return ollamaError(400, "model is required");
   const model = body.model;
-  const b = ctx.behavior(model);
+  const b = forTurn(ctx.behavior(model), body.messages, (m) => m.role === "tool");
   await delay(b.latencyMs);
   if (b.status !== undefined && b.status >= 400) return ollamaError(b.status, b.errorMessage);
 
@@ -170,6 +172,49 @@ async function chat(ctx: HandlerContext): Promise<Response> {
   return new Response(out, { headers: { "content-type": "application/json; charset=utf-8" } });
 }
 
+/** Native vector length of the usual embedding models; others get nomic-embed-text's 768. */
+const OLLAMA_DIMENSIONS: Record<string, number> = {
+  "nomic-embed-text": 768,
+  "mxbai-embed-large": 1024,
+  "all-minilm": 384,
+  "snowflake-arctic-embed": 1024,
+  "bge-m3": 1024,
+};
+
+/** POST /api/embed: {model, input: string | string[]} → unit-length vectors, one per input. */
+async function embed(ctx: HandlerContext): Promise<Response> {
+  const body = parseJsonObject(ctx.bodyText);
+  if (!body) return ollamaError(400, "invalid character in request body: expected a JSON object");
+  if (typeof body.model !== "string" || body.model === "") return ollamaError(400, "model is required");
+  const model = body.model;
+  const b = ctx.behavior(model);
+  await delay(b.latencyMs);
+  if (b.status !== undefined && b.status >= 400) return ollamaError(b.status, b.errorMessage);
+  const input = body.input;
+  // No input just loads the model, as with /api/chat: an empty list of embeddings.
+  const texts = input === undefined ? [] : typeof input === "string" ? [input] : input;
+  if (!Array.isArray(texts) || !texts.every((t): t is string => typeof t === "string")) {
+    return ollamaError(400, "invalid input type");
+  }
+  const asked = body.dimensions;
+  const native = OLLAMA_DIMENSIONS[model.split(":")[0] ?? model] ?? 768;
+  const dims =
+    typeof asked === "number" && Number.isInteger(asked) && asked > 0
+      ? Math.min(asked, native)
+      : Math.max(1, Math.floor(b.embeddingDimensions ?? native));
+  const count = texts.reduce((n, t) => n + mockTokenCount(t), 0);
+  const load = 2_000_000;
+  const text = JSON.stringify({
+    model,
+    embeddings: texts.map((t) => mockEmbedding(t, dims)),
+    total_duration: load + count * 300_000 + 1_000_000,
+    load_duration: load,
+    prompt_eval_count: count,
+  });
+  const out = b.failMidStream || b.abortMidStream ? truncatedJson(text) : text;
+  return new Response(out, { headers: { "content-type": "application/json; charset=utf-8" } });
+}
+
 async function tags(ctx: HandlerContext): Promise<Response> {
   const b = ctx.behavior("");
   await delay(b.latencyMs);
@@ -182,6 +227,7 @@ async function tags(ctx: HandlerContext): Promise<Response> {
 export function handleOllama(ctx: HandlerContext): Response | Promise<Response> {
   const { method, path } = ctx;
   if (method === "POST" && path === "/api/chat") return chat(ctx);
+  if (method === "POST" && path === "/api/embed") return embed(ctx);
   if (method === "GET" && path === "/api/tags") return tags(ctx);
   if (method === "GET" && path === "/api/version") {
     return new Response('{"version":"0.12.6"}', {

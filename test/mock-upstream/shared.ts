@@ -31,6 +31,22 @@ export function parseJsonObject(text: string): JsonObject | undefined {
   }
 }
 
+/**
+ * The behaviour for one request of an agent loop: with `toolUseUntilResult`, a conversation whose last
+ * item is a tool result gets a text reply instead of another call. `isResult` knows the protocol.
+ */
+export function forTurn(
+  b: ResolvedBehavior,
+  conversation: unknown,
+  isResult: (item: JsonObject) => boolean,
+): ResolvedBehavior {
+  if (!b.toolUse || !b.toolUseUntilResult || !Array.isArray(conversation)) return b;
+  const last: unknown = conversation.at(-1);
+  if (!isRecord(last) || !isResult(last)) return b;
+  // A fresh object: the default behaviour's prebuilt bodies (keyed on the object) stay untouched.
+  return { ...b, toolUse: undefined };
+}
+
 export function delay(ms: number): Promise<void> | undefined {
   return ms > 0 ? Bun.sleep(ms) : undefined;
 }
