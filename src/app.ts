@@ -116,6 +116,13 @@ export function createGateway(deps: AppDeps): Gateway {
     },
     async drain(graceMs) {
       const drained = await inflight.idle(graceMs);
+      if (!drained) {
+        // The deadline: every open attempt ends now, each stream with its protocol's error event and
+        // every attempt with its spend row (the usage so far); they are written below.
+        const cut = inflight.cutAll();
+        deps.log.warn("grace period over: cutting the requests still in flight", { cut });
+        await inflight.idle(2_000);
+      }
       keys.stop();
       providers.stop();
       const unwritten = await spend.close();

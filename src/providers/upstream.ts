@@ -1,5 +1,5 @@
 // Sends a request to a provider with timeouts, mapping transport failures to 502/504.
-import { upstreamTimeout, upstreamUnavailable } from "../errors.ts";
+import { GatewayError, upstreamTimeout, upstreamUnavailable } from "../errors.ts";
 
 export interface UpstreamCall {
   url: string;
@@ -13,6 +13,8 @@ export interface UpstreamCall {
   headersTimeoutMs: number;
   /** The provider's name, for error messages. */
   provider: string;
+  /** Aborted at the shutdown deadline: the call gives up with 503. */
+  cut?: AbortSignal;
 }
 
 /**
@@ -37,6 +39,8 @@ export async function callUpstream(call: UpstreamCall): Promise<Response> {
     call.headersTimeoutMs,
   );
   let settled = false;
+  const onCut = () => giveUp("shutdown");
+  call.cut?.addEventListener("abort", onCut, { once: true });
   const connectTimer =
     call.connectTimeoutMs < call.headersTimeoutMs
       ? setTimeout(() => {
@@ -55,6 +59,10 @@ export async function callUpstream(call: UpstreamCall): Promise<Response> {
       redirect: "manual",
     });
   } catch (cause) {
+    if (timedOut === "shutdown")
+      throw new GatewayError(503, "overloaded_error", "The gateway is shutting down; retry the request", {
+        retryAfter: 1,
+      });
     if (timedOut) throw upstreamTimeout(timedOut);
     // The cause (DNS, refused, reset) rides along for the caller's log line; clients get a generic line.
     const err = upstreamUnavailable(`${call.provider} is unreachable`);
@@ -62,6 +70,7 @@ export async function callUpstream(call: UpstreamCall): Promise<Response> {
     throw err;
   } finally {
     settled = true;
+    call.cut?.removeEventListener("abort", onCut);
     clearTimeout(headersTimer);
     if (connectTimer) clearTimeout(connectTimer);
   }

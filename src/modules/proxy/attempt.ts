@@ -6,6 +6,7 @@ import type { ProviderName } from "../../providers/index.ts";
 import type { KeyIdentity, SpendRow } from "../../store/types.ts";
 import type { Admission } from "../limits/guard.ts";
 import type { ProxyContext } from "./context.ts";
+import type { Cuttable } from "./inflight.ts";
 import { type MeterHooks, meteredStream, type StreamOutcome } from "./metered-stream.ts";
 import { readWhole } from "./read-whole.ts";
 
@@ -49,7 +50,7 @@ export interface WholeAnswer {
  * idempotent: exactly one spend row, one settlement, one in-flight leave. A second call is reported
  * (`finish` returns false and `ctx.log` warns), so a test can see a double release.
  */
-export class Attempt {
+export class Attempt implements Cuttable {
   readonly identity: KeyIdentity;
   readonly model: string;
   readonly provider: ProviderName;
@@ -58,6 +59,9 @@ export class Attempt {
   readonly #ctx: ProxyContext;
   readonly #init: AttemptInit;
   #finished = false;
+  /** Aborted at the shutdown deadline: whatever the attempt is waiting for gives up. */
+  readonly #cut = new AbortController();
+  #cutStream: (() => void) | null = null;
 
   constructor(ctx: ProxyContext, init: AttemptInit) {
     this.#ctx = ctx;
@@ -68,6 +72,19 @@ export class Attempt {
     this.requestId = init.requestId;
     this.routing = init.routing;
     ctx.inflight.enter();
+    ctx.inflight.hold(this);
+  }
+
+  /** Fires when shutdown's deadline cuts this attempt short (pass it to the upstream call). */
+  get cutSignal(): AbortSignal {
+    return this.#cut.signal;
+  }
+
+  /** Shutdown's deadline: a stream ends with its protocol's error event, a wait gives up with 503. */
+  cut(): void {
+    if (this.#finished) return;
+    if (this.#cutStream) this.#cutStream();
+    else this.#cut.abort();
   }
 
   get finished(): boolean {
@@ -86,6 +103,7 @@ export class Attempt {
     this.#finished = true;
     const a = this.#init;
     const ctx = this.#ctx;
+    ctx.inflight.release(this);
     try {
       const row: SpendRow = {
         id: Bun.randomUUIDv7(),
@@ -140,7 +158,7 @@ export class Attempt {
   async whole(upstream: Response, read: (bytes: Uint8Array<ArrayBuffer>) => WholeAnswer): Promise<Response> {
     let answer: WholeAnswer;
     try {
-      answer = read(await readWhole(upstream, this.#ctx.config.upstreamTimeoutMs));
+      answer = read(await readWhole(upstream, this.#ctx.config.upstreamTimeoutMs, this.#cut.signal));
     } catch (err) {
       this.fail(err instanceof GatewayError ? err.status : 502);
       throw err;
@@ -164,18 +182,16 @@ export class Attempt {
     headers: Headers,
   ): Response {
     const ctx = this.#ctx;
-    const held = { cut: () => stream.cut() };
     const stream = meteredStream(upstreamBody, {
       ...hooks,
       idleTimeoutMs: ctx.config.upstreamTimeoutMs,
       onFinish: (outcome) => {
-        ctx.inflight.release(held);
         this.finish(hooks.usage(), outcome === "shutdown" ? SHUTDOWN_STATUS : hooks.status(outcome));
         if (outcome !== "complete")
           ctx.log.info("stream ended early", { requestId: this.requestId, outcome });
       },
     });
-    ctx.inflight.hold(held);
+    this.#cutStream = stream.cut;
     this.headers(headers);
     headers.set("x-accel-buffering", "no");
     headers.set("cache-control", "no-cache");

@@ -1,6 +1,6 @@
 // Counts requests in flight and holds the open streams, so shutdown can wait for them and then cut them.
 
-/** An open stream that shutdown can end with its protocol's error event (and its spend row). */
+/** An attempt that shutdown can end now: a stream with its protocol's error event, a wait with 503. */
 export interface Cuttable {
   cut(): void;
 }
@@ -33,7 +33,7 @@ export class Inflight {
     this.#streams.delete(stream);
   }
 
-  /** Ends every open stream now (the shutdown deadline): each records its row and leaves on its own. */
+  /** Ends every open attempt now (the shutdown deadline): each records its row and leaves on its own. */
   cutAll(): number {
     const open = [...this.#streams];
     for (const s of open) s.cut();

@@ -94,6 +94,7 @@ export async function runPipeline(
         connectTimeoutMs: ctx.config.connectTimeoutMs,
         headersTimeoutMs: ctx.config.upstreamTimeoutMs,
         provider: provider.name,
+        cut: attempt.cutSignal,
       });
     } catch (err) {
       const status = err instanceof GatewayError ? err.status : 502;

@@ -4,13 +4,21 @@ import { GatewayError } from "../../errors.ts";
 /** One decoder for every request: whole-buffer decoding keeps no state between calls. */
 const decoder = new TextDecoder();
 
-export async function readWhole(res: Response, timeoutMs: number): Promise<Uint8Array<ArrayBuffer>> {
+export async function readWhole(
+  res: Response,
+  timeoutMs: number,
+  /** Shutdown's deadline: reading stops with a 503. */
+  cut?: AbortSignal,
+): Promise<Uint8Array<ArrayBuffer>> {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let onCut: (() => void) | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () => reject(new GatewayError(504, "timeout_error", "The upstream stopped sending")),
       timeoutMs,
     );
+    onCut = () => reject(shuttingDown());
+    cut?.addEventListener("abort", onCut, { once: true });
   });
   try {
     return new Uint8Array(await Promise.race([res.arrayBuffer(), timeout]));
@@ -19,8 +27,14 @@ export async function readWhole(res: Response, timeoutMs: number): Promise<Uint8
     throw new GatewayError(502, "api_error", "The upstream connection failed while reading the response");
   } finally {
     clearTimeout(timer);
+    if (onCut) cut?.removeEventListener("abort", onCut);
   }
 }
+
+export const shuttingDown = () =>
+  new GatewayError(503, "overloaded_error", "The gateway is shutting down; retry the request", {
+    retryAfter: 1,
+  });
 
 export function safeJson(bytes: Uint8Array): unknown {
   try {
