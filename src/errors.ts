@@ -113,9 +113,11 @@ export function errorResponse(protocol: Protocol, err: GatewayError, requestId?:
   return new Response(JSON.stringify(errorBody(protocol, err, requestId)), { status: err.status, headers });
 }
 
+const OPENAI_PATHS = ["/v1/chat/completions", "/v1/responses", "/v1/embeddings"];
+
 /** Which envelope a path's clients expect. */
 export function protocolForPath(path: string): Protocol {
-  if (path.startsWith("/v1/chat/completions")) return "openai";
+  if (OPENAI_PATHS.some((p) => path.startsWith(p))) return "openai";
   if (path.startsWith("/v1/")) return "anthropic";
   return "admin";
 }

@@ -69,10 +69,16 @@ export class ProviderRegistry {
 
   /** Every model a configured provider lists (discovered ones as last seen). */
   models(): string[] {
-    const out: string[] = [];
+    return this.modelEntries().map((m) => m.id);
+  }
+
+  /** The same list with the provider that serves each model. */
+  modelEntries(): { id: string; provider: ProviderName }[] {
+    const out: { id: string; provider: ProviderName }[] = [];
     for (const p of PROVIDERS) {
       if (!p.target(this.#config)) continue;
-      out.push(...p.models, ...(this.#discovered.get(p.name) ?? []));
+      for (const id of [...p.models, ...(this.#discovered.get(p.name) ?? [])])
+        out.push({ id, provider: p.name });
     }
     return out;
   }

@@ -2,13 +2,14 @@
 import { Elysia } from "elysia";
 import { messagesDoor } from "../../doors/anthropic-messages/door.ts";
 import { chatDoor } from "../../doors/openai-chat/door.ts";
-import { badRequest } from "../../errors.ts";
+import { badRequest, errorResponse, GatewayError } from "../../errors.ts";
 import { clientResponseHeaders } from "../../http/headers.ts";
 import { anthropic } from "../../providers/anthropic/index.ts";
 import { isOpenAIModel } from "../../providers/translate/models.ts";
 import { callUpstream } from "../../providers/upstream.ts";
 import { authenticate } from "../auth/authenticate.ts";
 import type { ProxyContext } from "./context.ts";
+import { listModels, retrieveModel } from "./models.ts";
 import { runPipeline } from "./pipeline.ts";
 import { readJsonBody } from "./request-body.ts";
 import { requestIdOf } from "./request-id.ts";
@@ -17,63 +18,77 @@ import { requestIdOf } from "./request-id.ts";
 const RAW = { parse: "none" } as const;
 
 export function proxyRoutes(ctx: ProxyContext) {
-  return new Elysia({ name: "proxy" })
-    .post(
-      "/v1/messages",
-      tracked(ctx, ({ request }) => runPipeline(ctx, messagesDoor, request, requestIdOf(request))),
-      RAW,
-    )
-    .post(
-      "/v1/chat/completions",
-      tracked(ctx, async ({ request }) => {
-        const peek = request.clone();
-        const json = (await peek.json().catch(() => null)) as { model?: unknown } | null;
-        if (json && typeof json.model === "string" && !isOpenAIModel(json.model))
-          throw badRequest(
-            `"${json.model}" is not an OpenAI model: /v1/chat/completions serves gpt-*, o1-*, o3-*, o4-* and gpt-5*; ` +
-              "use POST /v1/messages for Anthropic, Ollama and routed (auto) models",
-            "model_not_supported",
-          );
-        return runPipeline(ctx, chatDoor, request, requestIdOf(request));
-      }),
-      RAW,
-    )
-    .post(
-      "/v1/messages/count_tokens",
-      tracked(ctx, async ({ request }) => {
+  return (
+    new Elysia({ name: "proxy" })
+      .post(
+        "/v1/messages",
+        tracked(ctx, ({ request }) => runPipeline(ctx, messagesDoor, request, requestIdOf(request))),
+        RAW,
+      )
+      .post(
+        "/v1/chat/completions",
+        tracked(ctx, async ({ request }) => {
+          const peek = request.clone();
+          const json = (await peek.json().catch(() => null)) as { model?: unknown } | null;
+          if (json && typeof json.model === "string" && !isOpenAIModel(json.model))
+            throw badRequest(
+              `"${json.model}" is not an OpenAI model: /v1/chat/completions serves gpt-*, o1-*, o3-*, o4-* and gpt-5*; ` +
+                "use POST /v1/messages for Anthropic, Ollama and routed (auto) models",
+              "model_not_supported",
+            );
+          return runPipeline(ctx, chatDoor, request, requestIdOf(request));
+        }),
+        RAW,
+      )
+      .post(
+        "/v1/messages/count_tokens",
+        tracked(ctx, async ({ request }) => {
+          await authenticate(request.headers, ctx.keys, ctx.now());
+          const body = await readJsonBody(request);
+          const target = anthropic.target(ctx.config);
+          if (!target)
+            throw badRequest("No configured provider serves Anthropic models: set ANTHROPIC_API_KEY");
+          const url = new URL(request.url);
+          // Counting tokens is free upstream, so it is forwarded but never billed or logged as spend.
+          const upstream = await callUpstream({
+            url: `${target.baseUrl}${url.pathname}${url.search}`,
+            method: "POST",
+            headers: anthropic.passthrough.anthropic.headers(target, request.headers),
+            body: body.bytes,
+            fetch: ctx.fetch,
+            connectTimeoutMs: ctx.config.connectTimeoutMs,
+            headersTimeoutMs: ctx.config.upstreamTimeoutMs,
+            provider: "anthropic",
+          });
+          const headers = clientResponseHeaders(upstream.headers);
+          headers.set("x-snodus-request-id", requestIdOf(request));
+          return new Response(await upstream.arrayBuffer(), { status: upstream.status, headers });
+        }),
+        RAW,
+      )
+      .get("/v1/models", async ({ request }) => {
         await authenticate(request.headers, ctx.keys, ctx.now());
-        const body = await readJsonBody(request);
-        const target = anthropic.target(ctx.config);
-        if (!target)
-          throw badRequest("No configured provider serves Anthropic models: set ANTHROPIC_API_KEY");
-        const url = new URL(request.url);
-        // Counting tokens is free upstream, so it is forwarded but never billed or logged as spend.
-        const upstream = await callUpstream({
-          url: `${target.baseUrl}${url.pathname}${url.search}`,
-          method: "POST",
-          headers: anthropic.passthrough.anthropic.headers(target, request.headers),
-          body: body.bytes,
-          fetch: ctx.fetch,
-          connectTimeoutMs: ctx.config.connectTimeoutMs,
-          headersTimeoutMs: ctx.config.upstreamTimeoutMs,
-          provider: "anthropic",
-        });
-        const headers = clientResponseHeaders(upstream.headers);
-        headers.set("x-snodus-request-id", requestIdOf(request));
-        return new Response(await upstream.arrayBuffer(), { status: upstream.status, headers });
-      }),
-      RAW,
-    )
-    .get("/v1/models", async ({ request }) => {
-      await authenticate(request.headers, ctx.keys, ctx.now());
-      const data = availableModels(ctx).map((id) => ({
-        type: "model",
-        id,
-        display_name: id,
-        created_at: "2025-01-01T00:00:00Z",
-      }));
-      return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
-    });
+        return listModels(ctx, request.headers);
+      })
+      .get("/v1/models/*", async ({ request, params }) => {
+        await authenticate(request.headers, ctx.keys, ctx.now());
+        return retrieveModel(ctx, request.headers, decodeURIComponent(params["*"]));
+      })
+      // Codex CLI tries a WebSocket on /v1/responses first; 426 makes it fall back to HTTP at once.
+      .get("/v1/responses", ({ request }) => upgradeRequired(request))
+  );
+}
+
+function upgradeRequired(request: Request): Response {
+  const err = new GatewayError(
+    426,
+    "invalid_request_error",
+    "This gateway serves /v1/responses over HTTP POST (streamed with SSE), not WebSocket",
+    { code: "upgrade_required" },
+  );
+  const res = errorResponse("openai", err, requestIdOf(request));
+  res.headers.set("upgrade", "HTTP/1.1");
+  return res;
 }
 
 /**
@@ -89,9 +104,4 @@ function tracked(ctx: ProxyContext, handle: (c: { request: Request }) => Promise
       ctx.inflight.leave();
     }
   };
-}
-
-/** Models of every configured provider (discovered ones as last seen), plus "auto" when the router is on. */
-function availableModels(ctx: ProxyContext): string[] {
-  return [...(ctx.config.routerEnabled ? ["auto"] : []), ...ctx.providers.models()];
 }

@@ -1,0 +1,39 @@
+// GET /v1/models and /v1/models/{id}, in the list shape of whichever SDK is asking.
+import { notFound } from "../../errors.ts";
+import type { ProxyContext } from "./context.ts";
+
+/** A fixed date: the gateway does not know when a provider released a model, and clients only display it. */
+const LISTED_AT = "2025-01-01T00:00:00Z";
+const LISTED_AT_UNIX = Math.floor(Date.parse(LISTED_AT) / 1000);
+
+interface Entry {
+  id: string;
+  owner: string;
+}
+
+/**
+ * Anthropic's SDKs always send `anthropic-version`; OpenAI's never do. Everything else (curl, other
+ * tools) gets OpenAI's shape, which is what "OpenAI-compatible" tools expect from /v1/models.
+ */
+const wantsAnthropic = (headers: Headers) => headers.has("anthropic-version");
+
+function entries(ctx: ProxyContext): Entry[] {
+  const out = ctx.providers.modelEntries().map((m) => ({ id: m.id, owner: m.provider }));
+  return ctx.config.routerEnabled ? [{ id: "auto", owner: "snodus" }, ...out] : out;
+}
+
+const anthropicModel = (e: Entry) => ({ type: "model", id: e.id, display_name: e.id, created_at: LISTED_AT });
+const openAIModel = (e: Entry) => ({ id: e.id, object: "model", created: LISTED_AT_UNIX, owned_by: e.owner });
+
+export function listModels(ctx: ProxyContext, headers: Headers): unknown {
+  const all = entries(ctx);
+  if (!wantsAnthropic(headers)) return { object: "list", data: all.map(openAIModel) };
+  const data = all.map(anthropicModel);
+  return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
+}
+
+export function retrieveModel(ctx: ProxyContext, headers: Headers, id: string): unknown {
+  const found = entries(ctx).find((e) => e.id === id);
+  if (!found) throw notFound(`Model "${id}" is not served by this gateway`);
+  return wantsAnthropic(headers) ? anthropicModel(found) : openAIModel(found);
+}
