@@ -28,13 +28,15 @@ import {
   temperatureOf,
   textOf,
 } from "./common.ts";
+import { repairToolPairs } from "./pairing.ts";
 
 /**
  * Decisions worth knowing:
  * - system and developer messages, wherever they stand, become the top-level `system` (one block
  *   each, in order): Anthropic has no system turns between user turns.
  * - consecutive `tool` messages become one user turn of tool_result blocks, and a user message right
- *   after them joins that turn, so the turn after the tool calls starts with their results.
+ *   after them joins that turn, so the turn after the tool calls starts with their results; calls and
+ *   results that do not pair up are repaired (see `repairToolPairs`).
  * - `reasoning_effort` becomes a thinking budget (see `applyEffort`).
  * - `response_format` json_schema becomes Anthropic's structured output (`output_config.format`), which
  *   the OpenAI provider adapter maps back to `response_format`; json_object has no Anthropic switch
@@ -77,6 +79,7 @@ export function chatRequestToAnthropic(body: unknown): AnthropicMessagesBody {
     }
   }
   if (messages.length === 0) throw invalid("messages", "must contain at least one user or assistant message");
+  repairToolPairs(messages);
 
   const out: AnthropicMessagesBody = { model: req.model, messages };
   if (system.length === 1 && system[0]) out.system = system[0].text;
