@@ -39,7 +39,7 @@ describe("anthropicMessageToChatCompletion", () => {
         prompt_tokens: 125,
         completion_tokens: 30,
         total_tokens: 155,
-        prompt_tokens_details: { cached_tokens: 100 },
+        prompt_tokens_details: { cached_tokens: 100, cache_write_tokens: 5 },
         completion_tokens_details: { reasoning_tokens: 0 },
       },
     });
@@ -91,7 +91,7 @@ describe("anthropicMessageToChatCompletion", () => {
       prompt_tokens: 2307,
       completion_tokens: 11,
       total_tokens: 2318,
-      prompt_tokens_details: { cached_tokens: 2000 },
+      prompt_tokens_details: { cached_tokens: 2000, cache_write_tokens: 300 },
       completion_tokens_details: { reasoning_tokens: 0 },
     });
   });

@@ -12,7 +12,7 @@ export interface ChatUsageJson {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
-  prompt_tokens_details: { cached_tokens: number };
+  prompt_tokens_details: { cached_tokens: number; cache_write_tokens: number };
   completion_tokens_details: { reasoning_tokens: number };
 }
 
@@ -79,7 +79,10 @@ export function chatUsageJson(usage: Usage): ChatUsageJson {
     prompt_tokens: prompt,
     completion_tokens: usage.outputTokens,
     total_tokens: prompt + usage.outputTokens,
-    prompt_tokens_details: { cached_tokens: usage.cacheReadInputTokens },
+    prompt_tokens_details: {
+      cached_tokens: usage.cacheReadInputTokens,
+      cache_write_tokens: usage.cacheCreationInputTokens,
+    },
     // Anthropic does not count thinking apart from the answer.
     completion_tokens_details: { reasoning_tokens: 0 },
   };

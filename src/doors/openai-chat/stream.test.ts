@@ -49,7 +49,7 @@ describe("createAnthropicToChatStream", () => {
           prompt_tokens: 1212,
           completion_tokens: 42,
           total_tokens: 1254,
-          prompt_tokens_details: { cached_tokens: 1000 },
+          prompt_tokens_details: { cached_tokens: 1000, cache_write_tokens: 200 },
           completion_tokens_details: { reasoning_tokens: 0 },
         },
       },

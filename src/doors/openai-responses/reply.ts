@@ -21,7 +21,7 @@ export interface ResponseOptions {
 
 export interface ResponsesUsageJson {
   input_tokens: number;
-  input_tokens_details: { cached_tokens: number };
+  input_tokens_details: { cached_tokens: number; cache_write_tokens: number };
   output_tokens: number;
   output_tokens_details: { reasoning_tokens: number };
   total_tokens: number;
@@ -31,12 +31,15 @@ export type ResponseStatus = "completed" | "incomplete" | "failed" | "in_progres
 
 export const itemId = (prefix: string): string => randomId(prefix, 32);
 
-/** Like Chat's usage: every prompt token in input_tokens, cache reads as cached_tokens. */
+/** Like Chat's usage: every prompt token in input_tokens, cache reads and writes also shown apart. */
 export function responsesUsageJson(usage: Usage): ResponsesUsageJson {
   const input = usage.inputTokens + usage.cacheReadInputTokens + usage.cacheCreationInputTokens;
   return {
     input_tokens: input,
-    input_tokens_details: { cached_tokens: usage.cacheReadInputTokens },
+    input_tokens_details: {
+      cached_tokens: usage.cacheReadInputTokens,
+      cache_write_tokens: usage.cacheCreationInputTokens,
+    },
     output_tokens: usage.outputTokens,
     // Anthropic does not count thinking apart from the answer.
     output_tokens_details: { reasoning_tokens: 0 },
@@ -93,7 +96,7 @@ export function responseEnvelope(
     top_p: pick("top_p", 1),
     truncation: pick("truncation", "disabled"),
     usage,
-    user: pick("user", null),
+    ...(typeof req.user === "string" ? { user: req.user } : {}),
   };
 }
 
