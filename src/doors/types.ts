@@ -6,15 +6,18 @@ import type { ClientProtocol } from "../providers/types.ts";
 
 /** The fields of a client's request the pipeline needs, whatever protocol it came in. */
 export interface DoorRequest {
+  /** The client's body as parsed (passthrough routes send its bytes, renderers echo its fields). */
+  body: Record<string, unknown>;
   model: string;
   stream: boolean;
   /** The output cap the client named, or null (admission then reserves the model's maximum). */
   maxTokens: number | null;
   /**
-   * The request in the gateway's own format (Anthropic Messages), for routing and for providers that
-   * speak another protocol. Built on first use; throws TranslationError (→ 400) for input it cannot carry.
+   * The conversation in the gateway's own format (Anthropic Messages), for routing and for providers
+   * that speak another protocol. Built on first use; throws TranslationError (→ 400) for input it
+   * cannot carry. Absent on doors that are not conversations (embeddings).
    */
-  pivot(): AnthropicMessagesBody;
+  pivot?: () => AnthropicMessagesBody;
 }
 
 /** Anthropic SSE bytes in (from the provider's translator), the client's protocol out. */
@@ -32,15 +35,28 @@ export interface RenderContext {
   request: DoorRequest;
 }
 
-export interface Door {
+interface DoorBase {
   /** Which providers answer it byte for byte (a provider's passthrough key). */
   readonly protocol: ClientProtocol;
   /** Whose error envelope its clients expect. */
   readonly errors: Protocol;
   parse(json: Record<string, unknown>): DoorRequest;
-  /** A whole answer from the pivot (Anthropic message) → the JSON the client expects. */
-  renderWhole(message: AnthropicMessage, ctx: RenderContext): unknown;
-  renderStream(ctx: RenderContext): StreamRenderer;
   /** An upstream error (as an Anthropic error body) → this protocol's error JSON. */
   renderError(status: number, error: AnthropicErrorBody, requestId: string): unknown;
 }
+
+/** A conversation door: other providers are reached through the pivot, and answers rendered from it. */
+export interface ConversationDoor extends DoorBase {
+  readonly kind: "conversation";
+  parse(json: Record<string, unknown>): DoorRequest & { pivot: () => AnthropicMessagesBody };
+  /** A whole answer from the pivot (Anthropic message) → the JSON the client expects. */
+  renderWhole(message: AnthropicMessage, ctx: RenderContext): unknown;
+  renderStream(ctx: RenderContext): StreamRenderer;
+}
+
+/** An embeddings door: other providers are reached through their embeddings codec. */
+export interface EmbeddingsDoor extends DoorBase {
+  readonly kind: "embeddings";
+}
+
+export type Door = ConversationDoor | EmbeddingsDoor;

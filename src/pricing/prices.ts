@@ -169,6 +169,10 @@ const OPENAI_MODELS: ReadonlyMap<string, Price> = new Map<string, Price>([
   ["o3", openai(2, 8, 0.5)],
   ["o3-mini", openai(1.1, 4.4, 0.55)],
   ["o4-mini", openai(1.1, 4.4, 0.275)],
+  // Embeddings bill input only.
+  ["text-embedding-3-small", openai(0.02, 0, 0.02)],
+  ["text-embedding-3-large", openai(0.13, 0, 0.13)],
+  ["text-embedding-ada-002", openai(0.1, 0, 0.1)],
 ]);
 
 /** Version numbers are one or two digits; longer digit runs are snapshot dates (20250929). */

@@ -76,6 +76,18 @@ export interface PassthroughRoute {
   failureTail(kind: "api_error" | "timeout_error" | "overloaded_error", message: string): Uint8Array | null;
 }
 
+/** Embeddings for a provider that does not speak OpenAI's embeddings API (the client's body is OpenAI's). */
+export interface EmbeddingsCodec {
+  request(
+    target: ProviderTarget,
+    body: Record<string, unknown>,
+    model: string,
+    incoming: Headers,
+  ): UpstreamRequest;
+  /** The upstream's answer as OpenAI's embedding list, and its usage. */
+  answer(json: unknown, model: string, body: Record<string, unknown>): { body: unknown; usage: Usage };
+}
+
 export interface ProviderDescriptor<N extends string = string> {
   readonly name: N;
   /** The variable(s) an operator sets to enable it, for error messages and `snodus serve`'s warning. */
@@ -95,6 +107,8 @@ export interface ProviderDescriptor<N extends string = string> {
   /** Discovers the models it serves at run time (Ollama's /api/tags), or undefined. */
   readonly discover?: (target: ProviderTarget, fetchImpl: typeof fetch) => Promise<string[]>;
   readonly pivot: PivotCodec;
+  /** Translated embeddings, when the provider has them but not OpenAI's API for them. */
+  readonly embeddings?: EmbeddingsCodec;
   /** Front doors whose protocol this provider speaks natively: bytes pass through. */
   readonly passthrough: Partial<Record<ClientProtocol, PassthroughRoute>>;
 }

@@ -116,16 +116,16 @@ for (const dialect of DIALECTS) {
       });
     });
 
-    test("a non-OpenAI model → 400 in OpenAI's shape naming /v1/messages; errors keep OpenAI's shape", async () => {
+    test("a model no provider serves → 404 in OpenAI's shape; errors keep OpenAI's shape", async () => {
       const bad = await fetch(`${gw.url}/v1/chat/completions`, {
         method: "POST",
         headers: { authorization: `Bearer ${gw.secret}`, "content-type": "application/json" },
-        body: JSON.stringify({ model: "claude-sonnet-4-5", messages: [{ role: "user", content: "hi" }] }),
+        body: JSON.stringify({ model: "no-such-model", messages: [{ role: "user", content: "hi" }] }),
       });
-      expect(bad.status).toBe(400);
+      expect(bad.status).toBe(404);
       const body = await bad.json();
       expect(body.error.type).toBe("invalid_request_error");
-      expect(body.error.message).toContain("/v1/messages");
+      expect(body.error.message).toContain('"no-such-model"');
       const unauth = await fetch(`${gw.url}/v1/chat/completions`, { method: "POST", body: "{}" });
       expect(unauth.status).toBe(401);
       expect((await unauth.json()).error).toMatchObject({

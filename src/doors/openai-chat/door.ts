@@ -1,36 +1,50 @@
 // POST /v1/chat/completions: OpenAI's Chat Completions protocol in front of every provider.
 import { errorBody, GatewayError } from "../../errors.ts";
-import { TranslationError } from "../../providers/translate/content.ts";
-import type { Door } from "../types.ts";
+import type { AnthropicMessagesBody } from "../../providers/translate/anthropic-types.ts";
+import type { ConversationDoor } from "../types.ts";
+import { anthropicMessageToChatCompletion } from "./reply.ts";
+import { chatIncludeUsage, chatRequestToAnthropic } from "./request.ts";
+import { createAnthropicToChatStream } from "./stream.ts";
+
+/** An SSE comment: OpenAI's clients skip it, proxies see traffic. */
+const KEEP_ALIVE = new TextEncoder().encode(": keep-alive\n\n");
 
 /** The output cap the client set, under either of OpenAI's names. */
-function maxTokensOf(json: Record<string, unknown>): number | null {
-  for (const field of ["max_completion_tokens", "max_tokens"]) {
+export function openAIMaxTokens(json: Record<string, unknown>, ...fields: string[]): number | null {
+  for (const field of fields) {
     const v = json[field];
     if (typeof v === "number" && v > 0) return Math.floor(v);
   }
   return null;
 }
 
-export const chatDoor: Door = {
+/** OpenAI's error body for an upstream error the provider reported in Anthropic's shape. */
+export const openAIError = (
+  status: number,
+  error: { error: { type: GatewayError["kind"]; message: string } },
+) => errorBody("openai", new GatewayError(status, error.error.type, error.error.message));
+
+export const chatDoor: ConversationDoor = {
+  kind: "conversation",
   protocol: "openai-chat",
   errors: "openai",
   parse(json) {
+    let pivot: AnthropicMessagesBody | null = null;
     return {
+      body: json,
       model: json.model as string,
       stream: json.stream === true,
-      maxTokens: maxTokensOf(json),
-      pivot: () => {
-        throw new TranslationError("translation of chat completions is not wired yet");
-      },
+      maxTokens: openAIMaxTokens(json, "max_completion_tokens", "max_tokens"),
+      pivot: () => (pivot ??= chatRequestToAnthropic(json)),
     };
   },
-  renderWhole() {
-    throw new GatewayError(400, "invalid_request_error", "translation of chat completions is not wired yet");
+  renderWhole: (message, ctx) => anthropicMessageToChatCompletion(message, { model: ctx.model }),
+  renderStream(ctx) {
+    const t = createAnthropicToChatStream({
+      model: ctx.model,
+      includeUsage: chatIncludeUsage(ctx.request.body),
+    });
+    return { push: (b) => t.push(b), finish: () => t.finish(), keepAlive: () => KEEP_ALIVE };
   },
-  renderStream() {
-    throw new GatewayError(400, "invalid_request_error", "translation of chat completions is not wired yet");
-  },
-  renderError: (status, error) =>
-    errorBody("openai", new GatewayError(status, error.error.type, error.error.message)),
+  renderError: (status, error) => openAIError(status, error),
 };

@@ -1,11 +1,12 @@
 // The /v1 routes: one front door per protocol over the shared pipeline, plus count_tokens and the model list.
 import { Elysia } from "elysia";
 import { messagesDoor } from "../../doors/anthropic-messages/door.ts";
+import { embeddingsDoor } from "../../doors/embeddings/door.ts";
 import { chatDoor } from "../../doors/openai-chat/door.ts";
+import { responsesDoor } from "../../doors/openai-responses/door.ts";
 import { badRequest, errorResponse, GatewayError } from "../../errors.ts";
 import { clientResponseHeaders } from "../../http/headers.ts";
 import { anthropic } from "../../providers/anthropic/index.ts";
-import { isOpenAIModel } from "../../providers/translate/models.ts";
 import { callUpstream } from "../../providers/upstream.ts";
 import { authenticate } from "../auth/authenticate.ts";
 import type { ProxyContext } from "./context.ts";
@@ -27,17 +28,17 @@ export function proxyRoutes(ctx: ProxyContext) {
       )
       .post(
         "/v1/chat/completions",
-        tracked(ctx, async ({ request }) => {
-          const peek = request.clone();
-          const json = (await peek.json().catch(() => null)) as { model?: unknown } | null;
-          if (json && typeof json.model === "string" && !isOpenAIModel(json.model))
-            throw badRequest(
-              `"${json.model}" is not an OpenAI model: /v1/chat/completions serves gpt-*, o1-*, o3-*, o4-* and gpt-5*; ` +
-                "use POST /v1/messages for Anthropic, Ollama and routed (auto) models",
-              "model_not_supported",
-            );
-          return runPipeline(ctx, chatDoor, request, requestIdOf(request));
-        }),
+        tracked(ctx, ({ request }) => runPipeline(ctx, chatDoor, request, requestIdOf(request))),
+        RAW,
+      )
+      .post(
+        "/v1/responses",
+        tracked(ctx, ({ request }) => runPipeline(ctx, responsesDoor, request, requestIdOf(request))),
+        RAW,
+      )
+      .post(
+        "/v1/embeddings",
+        tracked(ctx, ({ request }) => runPipeline(ctx, embeddingsDoor, request, requestIdOf(request))),
         RAW,
       )
       .post(

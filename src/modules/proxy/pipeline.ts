@@ -2,7 +2,6 @@
 import type { Door } from "../../doors/types.ts";
 import { badRequest, GatewayError, notFound } from "../../errors.ts";
 import { upstreamRequestHeaders } from "../../http/headers.ts";
-import type { ResolvedProvider } from "../../providers/registry.ts";
 import { TranslationError } from "../../providers/translate/content.ts";
 import { callUpstream } from "../../providers/upstream.ts";
 import { authenticate } from "../auth/authenticate.ts";
@@ -10,7 +9,7 @@ import type { Admission } from "../limits/guard.ts";
 import { Attempt } from "./attempt.ts";
 import type { ProxyContext } from "./context.ts";
 import { readJsonBody } from "./request-body.ts";
-import { respondPassthrough, respondPivot } from "./respond.ts";
+import { respondEmbeddings, respondPassthrough, respondPivot } from "./respond.ts";
 import { planRoute } from "./route-plan.ts";
 
 /** Upstream answers after which the next model of the fallback chain is tried (nothing reached the client yet). */
@@ -41,8 +40,14 @@ export async function runPipeline(
     }
     const { provider, target } = resolved;
     const route = provider.passthrough[door.protocol] ?? null;
+    const embeddings = door.kind === "embeddings" ? provider.embeddings : undefined;
+    if (!route && door.kind === "embeddings" && !embeddings)
+      throw badRequest(`"${model}" is served by ${provider.name}, which has no embeddings API`);
     // Translation problems are the client's (400) and must surface before anything is reserved.
-    const pivot = route ? null : translating(() => parsed.pivot());
+    const pivot = route || door.kind === "embeddings" ? null : translating(() => parsed.pivot?.() ?? null);
+    const maxTokens = parsed.maxTokens ?? provider.maxOutputTokens(model);
+    // Anthropic requires max_tokens; OpenAI clients may leave it out, meaning "the model's maximum".
+    const pivotBody = pivot && !pivot.max_tokens ? { ...pivot, max_tokens: maxTokens } : pivot;
 
     // Every attempt reserves its own worst case; only the first counts against the rate limit.
     const admission = await ctx.limits.admit(
@@ -50,7 +55,7 @@ export async function runPipeline(
       {
         model,
         bodyBytes: body.bytes.byteLength,
-        maxTokens: parsed.maxTokens ?? provider.maxOutputTokens(model),
+        maxTokens,
         free: provider.free,
       },
       ctx.now(),
@@ -84,8 +89,10 @@ export async function runPipeline(
           headers: route.headers(target, incoming),
           body: out.bytes,
         };
+      } else if (embeddings) {
+        call = embeddings.request(target, body.json, model, incoming);
       } else {
-        call = provider.pivot.request(target, pivot as NonNullable<typeof pivot>, model, incoming);
+        call = provider.pivot.request(target, pivotBody as NonNullable<typeof pivotBody>, model, incoming);
       }
       upstream = await callUpstream({
         ...call,
@@ -117,10 +124,11 @@ export async function runPipeline(
       attempt.fail(upstream.status);
       continue;
     }
-    const input = { ctx, attempt, upstream, provider, door, parsed, requestId };
-    return route
-      ? respondPassthrough({ ...input, route, injected })
-      : respondPivot({ ...input, pivot: pivot as NonNullable<typeof pivot> });
+    const input = { ctx, attempt, upstream, provider, parsed, requestId };
+    if (route) return respondPassthrough({ ...input, route, injected });
+    if (door.kind === "embeddings")
+      return respondEmbeddings({ ...input, door, codec: embeddings as NonNullable<typeof embeddings> });
+    return respondPivot({ ...input, door, pivot: pivotBody as NonNullable<typeof pivotBody> });
   }
   // Only reachable when every fallback lacked a provider after the first was refused.
   throw new GatewayError(502, "api_error", "No fallback model could take the request");
@@ -142,5 +150,3 @@ function noProvider(ctx: ProxyContext, model: string): GatewayError {
     `No configured provider serves model "${model}" (configured: ${configured.length ? configured.join(", ") : "none"})`,
   );
 }
-
-export type { Attempt, ResolvedProvider };

@@ -1,12 +1,12 @@
 // Turns an upstream's answer into the client's: byte passthrough for same-protocol pairs, pivot rendering otherwise.
-import type { Door, DoorRequest } from "../../doors/types.ts";
+import type { ConversationDoor, DoorRequest, EmbeddingsDoor } from "../../doors/types.ts";
 import { clientResponseHeaders } from "../../http/headers.ts";
 import { emptyUsage } from "../../pricing/usage.ts";
 import type { Provider } from "../../providers/index.ts";
 import { EMPTY } from "../../providers/translate/anthropic-sse.ts";
 import type { AnthropicMessagesBody } from "../../providers/translate/anthropic-types.ts";
 import { estimateInputTokens } from "../../providers/translate/models.ts";
-import type { PassthroughRoute } from "../../providers/types.ts";
+import type { EmbeddingsCodec, PassthroughRoute } from "../../providers/types.ts";
 import { type Attempt, streamStatus } from "./attempt.ts";
 import type { ProxyContext } from "./context.ts";
 import type { StreamOutcome } from "./metered-stream.ts";
@@ -20,9 +20,27 @@ interface RespondInput {
   attempt: Attempt;
   upstream: Response;
   provider: Provider;
-  door: Door;
   parsed: DoorRequest;
   requestId: string;
+}
+
+/** Embeddings from a provider with its own API: translated whole (they are never streamed). */
+export function respondEmbeddings(
+  input: RespondInput & { door: EmbeddingsDoor; codec: EmbeddingsCodec },
+): Promise<Response> {
+  const { attempt, upstream, provider, door, codec, parsed, requestId } = input;
+  return attempt.whole(upstream, (bytes) => {
+    const json = safeJson(bytes);
+    const headers = new Headers({ "content-type": "application/json" });
+    if (!upstream.ok) {
+      const body = JSON.stringify(
+        door.renderError(upstream.status, provider.pivot.error(upstream.status, json), requestId),
+      );
+      return { body, usage: emptyUsage(), status: upstream.status, headers };
+    }
+    const answer = codec.answer(json, attempt.model, parsed.body);
+    return { body: JSON.stringify(answer.body), usage: answer.usage, status: 200, headers };
+  });
 }
 
 /** What the client is told when the upstream breaks off a stream, per cause. */
@@ -81,7 +99,7 @@ export function respondPassthrough(
 }
 
 export function respondPivot(
-  input: RespondInput & { pivot: AnthropicMessagesBody },
+  input: RespondInput & { door: ConversationDoor; pivot: AnthropicMessagesBody },
 ): Promise<Response> | Response {
   const { attempt, upstream, provider, door, parsed, requestId } = input;
   const render = { model: attempt.model, requestId, request: parsed };

@@ -19,6 +19,7 @@ export function planRoute(ctx: ProxyContext, request: DoorRequest): RoutePlan {
     if (!ctx.config.routerEnabled) {
       throw badRequest('model "auto" needs the smart router: set SNODUS_ROUTER_ENABLED=true on the gateway');
     }
+    if (!request.pivot) throw badRequest('model "auto" routes conversations; name the model to use here');
     const decision = route(latestUserText(request.pivot().messages));
     const target = ctx.providers.tiers()[decision.tier];
     if (!target) {

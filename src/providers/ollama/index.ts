@@ -1,7 +1,13 @@
 // The Ollama provider: a local server's /api/chat, its models discovered from /api/tags, free by default.
+import {
+  encodingFormatOf,
+  ollamaEmbedToOpenAI,
+  ollamaEmbedUsage,
+  openaiEmbeddingsToOllama,
+} from "../../doors/embeddings/embeddings.ts";
 import { upstreamRequestHeaders } from "../../http/headers.ts";
 import { anthropicErrorFromUpstream } from "../translate/errors.ts";
-import { isOllamaFamily } from "../translate/models.ts";
+import { isOllamaFamily, upstreamModelName } from "../translate/models.ts";
 import type { ProviderDescriptor } from "../types.ts";
 import { anthropicToOllamaRequest } from "./from-anthropic.ts";
 import { createOllamaToAnthropicStream } from "./stream-to-anthropic.ts";
@@ -43,6 +49,18 @@ export const ollama = {
     },
     stream: (model, inputTokenEstimate) => createOllamaToAnthropicStream({ model, inputTokenEstimate }),
     error: (status, json) => anthropicErrorFromUpstream(status, json, "ollama"),
+  },
+  embeddings: {
+    request(target, body, model, incoming) {
+      const headers = upstreamRequestHeaders(incoming);
+      headers.set("content-type", "application/json");
+      const request = openaiEmbeddingsToOllama({ ...body, model: upstreamModelName(model) });
+      return { url: `${target.baseUrl}/api/embed`, headers, body: JSON.stringify(request) };
+    },
+    answer: (json, model, body) => ({
+      body: ollamaEmbedToOpenAI(json, model, encodingFormatOf(body)),
+      usage: ollamaEmbedUsage(json),
+    }),
   },
   passthrough: {},
 } satisfies ProviderDescriptor<"ollama">;

@@ -4,7 +4,12 @@ import { isOpenAIModel } from "../translate/models.ts";
 import type { ProviderDescriptor } from "../types.ts";
 import { anthropicToOpenAIRequest } from "./from-anthropic.ts";
 import { openAIMaxOutputTokens } from "./models.ts";
-import { chatPassthrough, openAIHeaders } from "./passthrough.ts";
+import {
+  chatPassthrough,
+  embeddingsPassthrough,
+  openAIHeaders,
+  responsesPassthrough,
+} from "./passthrough.ts";
 import { createOpenAIToAnthropicStream } from "./stream-to-anthropic.ts";
 import { openAIToAnthropicMessage, openAIUsage } from "./to-anthropic.ts";
 import type { OpenAIChatCompletion } from "./types.ts";
@@ -46,5 +51,9 @@ export const openai = {
     stream: (model, inputTokenEstimate) => createOpenAIToAnthropicStream({ model, inputTokenEstimate }),
     error: (status, json) => anthropicErrorFromUpstream(status, json, "openai"),
   },
-  passthrough: { "openai-chat": chatPassthrough },
+  passthrough: {
+    "openai-chat": chatPassthrough,
+    "openai-responses": responsesPassthrough,
+    "openai-embeddings": embeddingsPassthrough,
+  },
 } satisfies ProviderDescriptor<"openai">;

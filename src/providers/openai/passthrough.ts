@@ -1,4 +1,7 @@
 // OpenAI clients talking to OpenAI: the bytes pass through while usage is read from them.
+
+import { embeddingsUsage } from "../../doors/embeddings/embeddings.ts";
+import { createResponsesStreamMeter, responsesUsage } from "../../doors/openai-responses/usage.ts";
 import { upstreamRequestHeaders } from "../../http/headers.ts";
 import { rewriteModel } from "../../modules/proxy/rewrite-model.ts";
 import type { PassthroughRoute, ProviderTarget } from "../types.ts";
@@ -50,4 +53,77 @@ export const chatPassthrough: PassthroughRoute = {
     };
   },
   failureTail: openAIErrorChunk,
+};
+
+/**
+ * Responses clients (Codex) read `response.failed` and its `error.code`; a bare `error` event is
+ * ignored by some. A broken upstream therefore ends with a response.failed of the gateway's own.
+ */
+export function responsesFailedEvent(kind: string, message: string): Uint8Array {
+  const code = kind === "overloaded_error" ? "server_is_overloaded" : "server_error";
+  const response = {
+    id: "resp_gateway",
+    object: "response",
+    status: "failed",
+    error: { code, message },
+    output: [],
+  };
+  return encoder.encode(
+    `event: response.failed\ndata: ${JSON.stringify({ type: "response.failed", response })}\n\n`,
+  );
+}
+
+export const responsesPassthrough: PassthroughRoute = {
+  path: () => "/v1/responses",
+  headers: openAIHeaders,
+  // The Responses API always reports usage in its terminal event: nothing to switch on.
+  body: (json, bytes, text, model) => ({
+    bytes: model === json.model ? bytes : rewriteModel(text, json, model),
+    injected: false,
+  }),
+  usage: responsesUsage,
+  meter() {
+    const meter = createResponsesStreamMeter();
+    return {
+      push(chunk) {
+        meter.push(chunk);
+        return chunk;
+      },
+      end() {
+        meter.end();
+        return new Uint8Array(0);
+      },
+      get usage() {
+        return meter.usage;
+      },
+      endedCleanly: () => meter.status !== null,
+      sawError: () => meter.status === "failed",
+    };
+  },
+  failureTail: responsesFailedEvent,
+};
+
+export const embeddingsPassthrough: PassthroughRoute = {
+  path: () => "/v1/embeddings",
+  headers: openAIHeaders,
+  body: (json, bytes, text, model) => ({
+    bytes: model === json.model ? bytes : rewriteModel(text, json, model),
+    injected: false,
+  }),
+  usage: embeddingsUsage,
+  // Embeddings are never streamed; a meter is still required by the route's shape.
+  meter: () => ({
+    push: (chunk) => chunk,
+    end: () => new Uint8Array(0),
+    usage: {
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheCreationInputTokens: 0,
+      cacheCreation1hInputTokens: 0,
+      cacheReadInputTokens: 0,
+    },
+    endedCleanly: () => true,
+    sawError: () => false,
+  }),
+  failureTail: () => null,
 };

@@ -9,7 +9,7 @@ import type { AnthropicMessagesBody } from "./anthropic-types.ts";
 export function isOpenAIModel(name: string): boolean {
   const n = name.startsWith("ft:") ? name.slice(3) : name;
   if (n.startsWith("gpt-oss")) return false;
-  return /^(gpt-|chatgpt-|o1|o3|o4)/.test(n);
+  return /^(gpt-|chatgpt-|o1|o3|o4|text-embedding-)/.test(n);
 }
 
 /** Claude models, also when written with a provider prefix (`anthropic/claude-sonnet-4-5`). */
