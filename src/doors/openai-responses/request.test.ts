@@ -345,6 +345,7 @@ describe("responsesRequestToAnthropic", () => {
     );
     expect(refusal({ model: "m", input: "x", background: true })).toStartWith("background:");
     expect(refusal({ model: "m", input: "x", conversation: "conv_1" })).toStartWith("conversation:");
+    expect(refusal({ model: "m", input: "x", prompt: { id: "pmpt_1" } })).toStartWith("prompt:");
   });
 });
 
