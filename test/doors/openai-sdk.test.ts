@@ -199,6 +199,35 @@ describe("openai SDK through every OpenAI-speaking door", () => {
     }
   });
 
+  test("a conversation that moves from Claude to GPT drops the gateway's own reasoning items", async () => {
+    const claudeReasoning = {
+      type: "reasoning",
+      id: "rs_1",
+      summary: [],
+      encrypted_content: `snodus.thinking.v1:${Buffer.from(JSON.stringify({ t: "hm", s: "sig" })).toString("base64")}`,
+    };
+    const res = await fetch(`${gw.url}/v1/responses`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${gw.secret}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "gpt-4o-mini",
+        input: [
+          { role: "user", content: "first" },
+          claudeReasoning,
+          { role: "assistant", content: "answer" },
+          { role: "user", content: "second" },
+        ],
+      }),
+    });
+    expect(res.status).toBe(200);
+    const sent = JSON.parse(gw.mock.calls.at(-1)?.bodyText ?? "{}");
+    expect(sent.input.map((i: { type?: string; role?: string }) => i.type ?? i.role)).toEqual([
+      "user",
+      "assistant",
+      "user",
+    ]);
+  });
+
   test("a WebSocket upgrade on /v1/responses gets 426 at once", async () => {
     const res = await fetch(`${gw.url}/v1/responses`, {
       headers: { connection: "Upgrade", upgrade: "websocket", authorization: `Bearer ${gw.secret}` },

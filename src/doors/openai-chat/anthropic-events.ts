@@ -16,8 +16,6 @@ export type OnEvent = (event: AnthropicEvent) => void;
  */
 export class AnthropicEventReader {
   readonly usage: Usage = emptyUsage();
-  /** Whether any usage was read (message_start or message_delta). */
-  usageSeen = false;
   readonly #reader = new SseDataReader();
   #on: OnEvent = () => {};
   readonly #onData = (data: string): void => this.#data(data);
@@ -48,7 +46,6 @@ export class AnthropicEventReader {
 
   #merge(raw: unknown): void {
     if (!isObject(raw)) return;
-    this.usageSeen = true;
     const parsed = usageFromMessage({ usage: raw });
     const has = (key: string): boolean => typeof raw[key] === "number";
     if (has("input_tokens")) this.usage.inputTokens = parsed.inputTokens;

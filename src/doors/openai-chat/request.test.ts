@@ -184,6 +184,16 @@ describe("chatRequestToAnthropic", () => {
     ).toBe(5);
   });
 
+  test("safety_identifier wins over user as Anthropic's user_id", () => {
+    const out = translate({
+      model: "m",
+      messages: [{ role: "user", content: "x" }],
+      user: "old",
+      safety_identifier: "new",
+    });
+    expect(out.metadata).toEqual({ user_id: "new" });
+  });
+
   test("reasoning_effort becomes a thinking budget below max_tokens, and removes temperature", () => {
     const user = [{ role: "user" as const, content: "x" }];
     expect(translate({ model: "m", messages: user, reasoning_effort: "low", temperature: 0.2 })).toEqual({

@@ -42,7 +42,7 @@ import { repairToolPairs } from "./pairing.ts";
  *   the OpenAI provider adapter maps back to `response_format`; json_object has no Anthropic switch
  *   and becomes a system instruction to answer with one JSON object.
  * - Fields with no Anthropic meaning that do not change what the client gets back are ignored:
- *   seed, penalties, logit_bias, store, metadata, service_tier, prompt_cache_key, safety_identifier,
+ *   seed, penalties, logit_bias, store, metadata, service_tier, prompt_cache_key,
  *   verbosity, prediction, web_search_options. Those that would (n > 1, logprobs, audio output,
  *   legacy `functions`) are refused with a 400 naming the field.
  * - `max_tokens` stays unset when the client gives no limit; the pipeline fills in the model's maximum.
@@ -93,7 +93,9 @@ export function chatRequestToAnthropic(body: unknown): AnthropicMessagesBody {
   const stop = stopSequences(req.stop, "stop");
   if (stop) out.stop_sequences = stop;
   if (optionalBoolean(req, "stream") === true) out.stream = true;
-  if (typeof req.user === "string" && req.user !== "") out.metadata = { user_id: req.user };
+  // OpenAI's newer `safety_identifier` replaces `user`; either names the end user to Anthropic.
+  const user = req.safety_identifier ?? req.user;
+  if (typeof user === "string" && user !== "") out.metadata = { user_id: user };
 
   const tools = chatTools(req.tools);
   if (tools.length > 0) out.tools = tools;

@@ -1,8 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import type { ResponseCreateParams } from "openai/resources/responses/responses";
 import { TranslationError } from "../../providers/translate/content.ts";
+import { TOOL_MESSAGE } from "../openai-chat/anthropic-fixtures.ts";
 import { CODEX_TURN_2 } from "./codex-fixture.ts";
 import { encodeThinking } from "./reasoning.ts";
+import { anthropicMessageToResponse } from "./reply.ts";
 import { PreviousResponseError, responsesRequestToAnthropic } from "./request.ts";
 
 const translate = (body: ResponseCreateParams) => responsesRequestToAnthropic(body);
@@ -343,5 +345,40 @@ describe("responsesRequestToAnthropic", () => {
     );
     expect(refusal({ model: "m", input: "x", background: true })).toStartWith("background:");
     expect(refusal({ model: "m", input: "x", conversation: "conv_1" })).toStartWith("conversation:");
+    expect(refusal({ model: "m", input: "x", prompt: { id: "pmpt_1" } })).toStartWith("prompt:");
+  });
+});
+
+describe("namespaced tool names", () => {
+  test("stay within Anthropic's 64 characters of [a-zA-Z0-9_-], and map back to namespace and name", () => {
+    const namespace = "mcp.server-with-a-rather-long-name";
+    const name = "look_up_the_customer_record_by_email_address";
+    const out = responsesRequestToAnthropic({
+      model: "m",
+      tools: [
+        {
+          type: "namespace",
+          name: namespace,
+          description: "",
+          tools: [{ type: "function", name, parameters: {} }],
+        },
+      ],
+      input: [
+        { role: "user", content: "x" },
+        { type: "function_call", call_id: "c", name, namespace, arguments: "{}" },
+        { type: "function_call_output", call_id: "c", output: "ok" },
+      ],
+    });
+    const toolName = out.tools?.[0]?.name ?? "";
+    expect(toolName).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
+    expect(out.messages[1]?.content).toEqual([{ type: "tool_use", id: "c", name: toolName, input: {} }]);
+    const reply = anthropicMessageToResponse(
+      { ...TOOL_MESSAGE, content: [{ type: "tool_use", id: "t", name: toolName, input: {} }] },
+      {
+        model: "m",
+        request: { tools: [{ type: "namespace", name: namespace, tools: [{ type: "function", name }] }] },
+      },
+    );
+    expect(reply.output).toMatchObject([{ type: "function_call", name, namespace }]);
   });
 });

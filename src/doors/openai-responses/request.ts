@@ -66,6 +66,12 @@ export function responsesRequestToAnthropic(body: unknown): AnthropicMessagesBod
     );
   }
   if (req.background === true) throw invalid("background", "background responses are not supported");
+  if (req.prompt !== undefined && req.prompt !== null) {
+    throw invalid(
+      "prompt",
+      "stored prompt templates live in OpenAI's account; send the prompt text as input",
+    );
+  }
   const system: AnthropicTextBlock[] = [];
   if (typeof req.instructions === "string" && req.instructions !== "") {
     system.push({ type: "text", text: req.instructions });

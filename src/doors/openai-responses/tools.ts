@@ -13,8 +13,21 @@ export interface ToolTarget {
 
 export type ToolNames = Map<string, ToolTarget>;
 
-/** A namespaced function is one Anthropic tool; `__` keeps the name within Anthropic's `[a-zA-Z0-9_-]`. */
-export const namespacedName = (namespace: string, name: string): string => `${namespace}__${name}`;
+const MAX_TOOL_NAME = 64;
+
+/**
+ * A namespaced function is one Anthropic tool named `<namespace>__<name>`. Anthropic allows 64
+ * characters of `[a-zA-Z0-9_-]`: other characters become `_`, and a longer name is cut and given a
+ * short hash of the whole, so two long names never collide. The map built from the request turns
+ * the model's calls back into namespace and name, so the change is invisible to the client.
+ */
+export function namespacedName(namespace: string, name: string): string {
+  const full = `${namespace}__${name}`;
+  const safe = full.replace(/[^a-zA-Z0-9_-]/g, "_");
+  if (safe === full && safe.length <= MAX_TOOL_NAME) return safe;
+  const hash = new Bun.CryptoHasher("sha256").update(full).digest("hex").slice(0, 8);
+  return `${safe.slice(0, MAX_TOOL_NAME - 9)}_${hash}`;
+}
 
 /**
  * Built-in tools OpenAI runs on its own servers, which a Claude or Ollama model cannot reach. Codex

@@ -1,6 +1,7 @@
 // OpenAI clients talking to OpenAI: the bytes pass through while usage is read from them.
 
 import { embeddingsUsage } from "../../doors/embeddings/embeddings.ts";
+import { decodeThinking } from "../../doors/openai-responses/reasoning.ts";
 import { createResponsesStreamMeter, responsesUsage } from "../../doors/openai-responses/usage.ts";
 import { upstreamRequestHeaders } from "../../http/headers.ts";
 import { rewriteModel } from "../../modules/proxy/rewrite-model.ts";
@@ -73,14 +74,27 @@ export function responsesFailedEvent(kind: string, message: string): Uint8Array 
   );
 }
 
+/** The prefix of the reasoning blobs the Responses door writes for Claude's thinking (reasoning.ts). */
+const GATEWAY_REASONING = "snodus.thinking.v1:";
+const isReasoning = (item: unknown) =>
+  typeof item === "object" && item !== null && (item as { type?: unknown }).type === "reasoning";
+
 export const responsesPassthrough: PassthroughRoute = {
   path: () => "/v1/responses",
   headers: openAIHeaders,
   // The Responses API always reports usage in its terminal event: nothing to switch on.
-  body: (json, bytes, text, model) => ({
-    bytes: model === json.model ? bytes : rewriteModel(text, json, model),
-    injected: false,
-  }),
+  body(json, bytes, text, model) {
+    // Reasoning items the gateway minted for a Claude model earlier in the conversation mean nothing
+    // to OpenAI (it would refuse their encrypted_content): they are left out when the model changes.
+    if (text.includes(GATEWAY_REASONING) && Array.isArray(json.input)) {
+      const input = json.input.filter(
+        (item) =>
+          !(isReasoning(item) && decodeThinking((item as { encrypted_content?: unknown }).encrypted_content)),
+      );
+      return { bytes: encoder.encode(JSON.stringify({ ...json, input, model })), injected: false };
+    }
+    return { bytes: model === json.model ? bytes : rewriteModel(text, json, model), injected: false };
+  },
   usage: responsesUsage,
   meter() {
     const meter = createResponsesStreamMeter();
