@@ -4,15 +4,12 @@ import { messagesDoor } from "../../doors/anthropic-messages/door.ts";
 import { embeddingsDoor } from "../../doors/embeddings/door.ts";
 import { chatDoor } from "../../doors/openai-chat/door.ts";
 import { responsesDoor } from "../../doors/openai-responses/door.ts";
-import { badRequest, errorResponse, GatewayError } from "../../errors.ts";
-import { clientResponseHeaders } from "../../http/headers.ts";
-import { anthropic } from "../../providers/anthropic/index.ts";
-import { callUpstream } from "../../providers/upstream.ts";
+import { errorResponse, GatewayError } from "../../errors.ts";
 import { authenticate } from "../auth/authenticate.ts";
 import type { ProxyContext } from "./context.ts";
+import { handleCountTokens } from "./count-tokens.ts";
 import { listModels, retrieveModel } from "./models.ts";
 import { runPipeline } from "./pipeline.ts";
-import { readJsonBody } from "./request-body.ts";
 import { requestIdOf } from "./request-id.ts";
 
 // Proxy routes take the raw body: Elysia must not parse (and normalise away) fields we pass through.
@@ -43,28 +40,7 @@ export function proxyRoutes(ctx: ProxyContext) {
       )
       .post(
         "/v1/messages/count_tokens",
-        tracked(ctx, async ({ request }) => {
-          await authenticate(request.headers, ctx.keys, ctx.now());
-          const body = await readJsonBody(request);
-          const target = anthropic.target(ctx.config);
-          if (!target)
-            throw badRequest("No configured provider serves Anthropic models: set ANTHROPIC_API_KEY");
-          const url = new URL(request.url);
-          // Counting tokens is free upstream, so it is forwarded but never billed or logged as spend.
-          const upstream = await callUpstream({
-            url: `${target.baseUrl}${url.pathname}${url.search}`,
-            method: "POST",
-            headers: anthropic.passthrough.anthropic.headers(target, request.headers),
-            body: body.bytes,
-            fetch: ctx.fetch,
-            connectTimeoutMs: ctx.config.connectTimeoutMs,
-            headersTimeoutMs: ctx.config.upstreamTimeoutMs,
-            provider: "anthropic",
-          });
-          const headers = clientResponseHeaders(upstream.headers);
-          headers.set("x-snodus-request-id", requestIdOf(request));
-          return new Response(await upstream.arrayBuffer(), { status: upstream.status, headers });
-        }),
+        tracked(ctx, ({ request }) => handleCountTokens(ctx, request)),
         RAW,
       )
       .get("/v1/models", async ({ request }) => {
