@@ -16,6 +16,30 @@ export type ErrorKind =
   | "timeout_error"
   | "overloaded_error";
 
+/**
+ * The closed set of machine-readable codes clients and the dashboard may match on. Adding one is a
+ * compile-time change everywhere it is matched (web/api.ts shares this type).
+ */
+export type ErrorCode =
+  | "budget_exceeded"
+  | "rate_limit_exceeded"
+  | "plan_limit_reached"
+  | "key_revoked"
+  | "key_expired"
+  | "user_inactive"
+  | "not_admin"
+  | "unauthorized"
+  | "forbidden"
+  | "csrf"
+  | "not_found"
+  | "conflict"
+  | "invalid_json"
+  | "validation_error"
+  | "upgrade_required";
+
+/** What the admin error shape's `code` holds: a specific code, or the error's kind when it has none. */
+export type AdminErrorCode = ErrorCode | ErrorKind;
+
 /** An error the gateway itself raises. Handlers throw it; one renderer turns it into a response. */
 export class GatewayError extends Error {
   constructor(
@@ -24,7 +48,7 @@ export class GatewayError extends Error {
     message: string,
     readonly extra: {
       retryAfter?: number;
-      code?: string;
+      code?: ErrorCode;
       headers?: Record<string, string>;
       /** The input field at fault (admin validation errors), so forms can point at it. */
       field?: string;
@@ -35,12 +59,12 @@ export class GatewayError extends Error {
   }
 }
 
-export const badRequest = (message: string, code?: string) =>
+export const badRequest = (message: string, code?: ErrorCode) =>
   new GatewayError(400, "invalid_request_error", message, { code });
 export const unauthorized = (message: string) => new GatewayError(401, "authentication_error", message);
 export const budgetExceeded = (message: string, headers?: Record<string, string>) =>
   new GatewayError(402, "billing_error", message, { code: "budget_exceeded", headers });
-export const forbidden = (message: string, code?: string, headers?: Record<string, string>) =>
+export const forbidden = (message: string, code?: ErrorCode, headers?: Record<string, string>) =>
   new GatewayError(403, "permission_error", message, { code, headers });
 export const notFound = (message: string) => new GatewayError(404, "not_found_error", message);
 export const tooLarge = (message: string) => new GatewayError(413, "request_too_large", message);

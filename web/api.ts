@@ -1,13 +1,18 @@
 // The dashboard's only door to the server: same-origin fetches with the session cookie and the CSRF header.
+import type { AdminErrorCode } from "../src/errors.ts";
 import type { Principal } from "./types.ts";
 
 /** Every state-changing admin call carries this header; a cross-site form or image cannot set it. */
 export const CSRF_HEADER = "x-snodus-csrf";
 
+/** The server's closed set of codes, plus the two the dashboard itself can tell: unreadable and unreachable. */
+export type ApiErrorCode = AdminErrorCode | "error" | "network_error";
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    /** "error" when the body was not the admin error shape (a proxy's HTML page, a network error). */
+    readonly code: ApiErrorCode,
     message: string,
   ) {
     super(message);
@@ -24,7 +29,12 @@ export function onSignedOut(listener: Listener): () => void {
   return () => signedOutListeners.delete(listener);
 }
 
-const SESSION_ENDED = new Set(["key_revoked", "key_expired", "user_inactive", "not_admin"]);
+const SESSION_ENDED = new Set<ApiErrorCode>([
+  "key_revoked",
+  "key_expired",
+  "user_inactive",
+  "not_admin",
+]);
 
 export type Query = Record<string, string | number | undefined | null>;
 
@@ -83,13 +93,14 @@ function safeJson(text: string): unknown {
 }
 
 /** The admin error shape is `{ error: { status, code, message } }`. */
-function errorOf(json: unknown): { code: string; message: string } {
+function errorOf(json: unknown): { code: AdminErrorCode | "error"; message: string } {
   if (json && typeof json === "object" && "error" in json) {
     const e = (json as { error: unknown }).error;
     if (e && typeof e === "object") {
       const { code, message } = e as { code?: unknown; message?: unknown };
       return {
-        code: typeof code === "string" ? code : "error",
+        // The server only sends codes of the closed set; anything else is treated as unknown.
+        code: typeof code === "string" ? (code as AdminErrorCode) : "error",
         message: typeof message === "string" ? message : "",
       };
     }

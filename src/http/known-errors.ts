@@ -1,11 +1,11 @@
 // Maps the errors services and Elysia raise to GatewayErrors, so the app's one onError renders them all.
-import { GatewayError } from "../errors.ts";
+import { type ErrorCode, GatewayError } from "../errors.ts";
 import { ForbiddenError } from "../modules/auth/scope.ts";
 import { PlanLimitError } from "../modules/plans/caps.ts";
 import { ValidationError } from "../modules/users/service.ts";
 import { StoreConflictError, StoreNotFoundError } from "../store/types.ts";
 
-const invalid = (status: 400 | 422, code: string, message: string, field?: string) =>
+const invalid = (status: 400 | 422, code: ErrorCode, message: string, field?: string) =>
   new GatewayError(status, "invalid_request_error", message, { code, field });
 
 /** The GatewayError an error stands for, or null when it is unexpected (a bug: logged, generic 500). */
