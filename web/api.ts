@@ -29,12 +29,7 @@ export function onSignedOut(listener: Listener): () => void {
   return () => signedOutListeners.delete(listener);
 }
 
-const SESSION_ENDED = new Set<ApiErrorCode>([
-  "key_revoked",
-  "key_expired",
-  "user_inactive",
-  "not_admin",
-]);
+const SESSION_ENDED = new Set<ApiErrorCode>(["key_revoked", "key_expired", "user_inactive", "not_admin"]);
 
 export type Query = Record<string, string | number | undefined | null>;
 
