@@ -97,6 +97,18 @@ describe("admin OpenAPI document and Swagger UI", () => {
     }
   });
 
+  test("the gateway's front doors are described too", () => {
+    const paths = doc.paths as Record<string, Json>;
+    for (const path of [
+      "/v1/messages",
+      "/v1/chat/completions",
+      "/v1/responses",
+      "/v1/embeddings",
+      "/v1/models",
+    ])
+      expect([path, path in paths]).toEqual([path, true]);
+  });
+
   test("every $ref resolves", () => {
     for (const [at, ref] of refs(doc))
       expect([at, ref, resolvePointer(doc, ref) !== undefined]).toEqual([at, ref, true]);

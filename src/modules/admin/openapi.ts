@@ -2,11 +2,13 @@
 import { toOpenAPISchema } from "@elysiajs/openapi";
 import type { AnyElysia } from "elysia";
 import { VERSION } from "../../version.ts";
+import { PROXY_PATHS, PROXY_TAG } from "./proxy-openapi.ts";
 
 /** Route prefixes the document covers; everything else in the app (/v1, the dashboard) stays out. */
 const UNDOCUMENTED = /^(?!\/admin\/(keys|users|teams|plans|providers|analytics)(\/|$))/;
 
-const DESCRIPTION = `Manage virtual keys, users, teams and plans, and read spend analytics.
+const DESCRIPTION = `Manage virtual keys, users, teams and plans, and read spend analytics; the \`gateway\` section lists
+the /v1 front doors developers call.
 
 **Authentication**: HTTP Basic with \`ADMIN_USERNAME:ADMIN_PASSWORD\` (the global administrator; off while
 ADMIN_PASSWORD is unset), or the virtual key of a user with role \`admin\` as \`Authorization: Bearer sk-…\`
@@ -67,9 +69,10 @@ export function buildOpenApiDocument(app: AnyElysia) {
       { name: "plans", description: "Available plans" },
       { name: "providers", description: "Upstream providers" },
       { name: "analytics", description: "Spend analytics and CSV export" },
+      PROXY_TAG,
     ],
     security: [{ basicAuth: [] }, { bearerAuth: [] }, { apiKeyHeader: [] }],
-    paths,
+    paths: { ...PROXY_PATHS, ...paths },
     components: {
       ...components,
       securitySchemes: {
