@@ -32,7 +32,10 @@ describe("router enabled", () => {
     const res = await post(gw, body);
     expect(res.status).toBe(200);
     expect(res.headers.get("x-snodus-routed-model")).toBe("claude-haiku-4-5");
-    expect(decodeURIComponent(res.headers.get("x-snodus-routing-reason") ?? "")).toContain('"translate"');
+    const reason = res.headers.get("x-snodus-routing-reason") ?? "";
+    // Plain ASCII, readable as it is: not percent-encoded.
+    expect(reason).toContain('"translate"');
+    expect(reason).not.toContain("%");
     expect((await res.json()).model).toBe("claude-haiku-4-5");
     const sent = JSON.parse(gw.mock.calls.at(-1)?.bodyText ?? "{}");
     expect(sent.model).toBe("claude-haiku-4-5");
