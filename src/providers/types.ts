@@ -26,7 +26,10 @@ export interface UpstreamRequest {
  * door that does not speak the provider's protocol goes through this.
  */
 export interface PivotCodec {
-  /** URL, headers and body for the upstream; `incoming` are the client's headers already cleaned. */
+  /**
+   * URL, headers and body for the upstream. `incoming` are the client's headers as received: the codec
+   * forwards the end-to-end ones (`upstreamRequestHeaders`) and never the client's credentials.
+   */
   request(
     target: ProviderTarget,
     body: AnthropicMessagesBody,

@@ -1,7 +1,6 @@
 // The one request path every front door shares: authenticate, route, and try each candidate model in turn.
 import type { Door } from "../../doors/types.ts";
 import { badRequest, GatewayError, notFound } from "../../errors.ts";
-import { upstreamRequestHeaders } from "../../http/headers.ts";
 import { TranslationError } from "../../providers/translate/content.ts";
 import { callUpstream } from "../../providers/upstream.ts";
 import { authenticate } from "../auth/authenticate.ts";
@@ -78,7 +77,8 @@ export async function runPipeline(
     let upstream: Response;
     let injected = false;
     try {
-      const incoming = upstreamRequestHeaders(request.headers);
+      // The client's headers as they came: each codec copies the end-to-end ones it forwards, once.
+      const incoming = request.headers;
       let call: { url: string; headers: Headers; body: Uint8Array<ArrayBuffer> | string };
       if (route) {
         const out = route.body(body.json, body.bytes, body.text, model);
