@@ -1,5 +1,4 @@
 // POST /v1/messages/count_tokens: Anthropic counts its own models; every other model is counted here.
-import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import { badRequest, notFound } from "../../errors.ts";
 import { clientResponseHeaders } from "../../http/headers.ts";
 import { anthropic } from "../../providers/anthropic/index.ts";
@@ -12,6 +11,15 @@ import { requestIdOf } from "./request-id.ts";
 
 // Prompt text may contain special-token spellings ("<|endoftext|>"); they are counted as plain text.
 const PLAIN = { disallowedSpecial: new Set<string>() };
+
+type Counter = (text: string, options: typeof PLAIN) => number;
+let counter: Promise<Counter> | null = null;
+/**
+ * The o200k ranks take ~180 ms and tens of MB to load: a gateway that never counts tokens locally
+ * should not pay for them at start, so the tokenizer is loaded on first use.
+ */
+const tokenizer = (): Promise<Counter> =>
+  (counter ??= import("gpt-tokenizer/encoding/o200k_base").then((m) => m.countTokens as Counter));
 /** What a chat template adds per message (role markers), as OpenAI documents for its chat models. */
 const PER_MESSAGE = 3;
 
@@ -28,7 +36,7 @@ export async function handleCountTokens(ctx: ProxyContext, request: Request): Pr
   if (body.model !== "auto" && !resolved)
     throw notFound(`No configured provider serves model "${body.model}"`);
   if (resolved?.provider.name !== "anthropic") {
-    const input_tokens = countPivotTokens(body.json as unknown as AnthropicMessagesBody);
+    const input_tokens = countPivotTokens(body.json as unknown as AnthropicMessagesBody, await tokenizer());
     return Response.json(
       { input_tokens },
       { headers: { "x-snodus-request-id": requestId, "x-snodus-token-count": "local" } },
@@ -53,7 +61,7 @@ export async function handleCountTokens(ctx: ProxyContext, request: Request): Pr
 }
 
 /** Tokens of every string the model would read: system, each message's blocks, tool definitions. */
-export function countPivotTokens(body: AnthropicMessagesBody): number {
+export function countPivotTokens(body: AnthropicMessagesBody, countTokens: Counter): number {
   let tokens = 0;
   const text = (s: string) => {
     tokens += s.length ? countTokens(s, PLAIN) : 0;
