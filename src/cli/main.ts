@@ -9,6 +9,7 @@ import { openStore } from "../store/open.ts";
 import { type Store, StoreConflictError, StoreNotFoundError } from "../store/types.ts";
 import { VERSION } from "../version.ts";
 import { type CliContext, CliError, type Command, commandHelp, parseFlags } from "./command.ts";
+import { initCommand } from "./commands/init.ts";
 import { keysCommands } from "./commands/keys.ts";
 import { reportCommands } from "./commands/reports.ts";
 import { serveCommand } from "./commands/serve.ts";
@@ -17,6 +18,7 @@ import { usersCommands } from "./commands/users.ts";
 
 export const COMMANDS: Command[] = [
   serveCommand,
+  initCommand,
   ...reportCommands,
   ...teamsCommands,
   ...usersCommands,

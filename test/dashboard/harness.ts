@@ -2,6 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { chromiumPath } from "../../scripts/test-prereqs.ts";
 import { createKey } from "../../src/modules/keys/service.ts";
 import type { SpendRow, Team, User } from "../../src/store/types.ts";
 import { REPO_ROOT } from "../helpers/cli.ts";
@@ -10,10 +11,10 @@ import { startTestGateway, type TestGateway } from "../helpers/gateway.ts";
 export const ADMIN_PASSWORD = "dashboard-test-password";
 export const ARTIFACTS = join(REPO_ROOT, "test-artifacts/dashboard");
 
-/** Never downloads a browser: the system's Chromium, headless, with nothing phoning home. */
+/** Never downloads a browser: the system's Chromium (or SNODUS_TEST_CHROMIUM), headless, with nothing phoning home. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: "/usr/bin/chromium",
+    executablePath: chromiumPath(process.env),
     args: [
       "--no-sandbox",
       "--headless",
