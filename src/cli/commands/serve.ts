@@ -22,14 +22,14 @@ export const serveCommand: Command = {
   async run(ctx) {
     const hint = noProviderHint(ctx.config);
     if (hint) ctx.log.warn(hint);
+    // Listen for signals before the server starts: one that arrives while it is starting (a quick
+    // restart by an orchestrator) must still end in a graceful shutdown, not the default kill.
+    let signalled!: () => void;
+    const signal = new Promise<void>((resolve) => (signalled = resolve));
+    process.once("SIGINT", signalled);
+    process.once("SIGTERM", signalled);
     const server = await startServer(ctx.config, ctx.log);
-    const stopped = new Promise<void>((resolve) => {
-      const stop = () => {
-        server.shutdown().then(resolve, resolve);
-      };
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-    });
+    const stopped = signal.then(() => server.shutdown().catch(() => {}));
     await stopped;
     return 0;
   },
