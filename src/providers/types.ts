@@ -74,6 +74,11 @@ export interface PassthroughRoute {
   };
   /** Usage of a whole (non-streamed) answer. */
   usage(json: unknown): Usage;
+  /**
+   * The answer's top-level `usage` is its last field and nothing after it can hold a "usage" object,
+   * so `usage()` may be given just that slice (`{usage}`) instead of the whole parsed body.
+   */
+  usageLast?: boolean;
   meter(opts: { injected: boolean }): PassthroughMeter;
   /** What the client gets when the upstream breaks mid-stream (its protocol's error event), or null. */
   failureTail(kind: "api_error" | "timeout_error" | "overloaded_error", message: string): Uint8Array | null;

@@ -11,6 +11,7 @@ import { type Attempt, streamStatus } from "./attempt.ts";
 import type { ProxyContext } from "./context.ts";
 import type { StreamOutcome } from "./metered-stream.ts";
 import { safeJson } from "./read-whole.ts";
+import { usageOf } from "./usage-slice.ts";
 
 /** Anthropic sends `ping` about every 15 s; translated streams keep the connection alive the same way. */
 const KEEP_ALIVE_EVERY_MS = 10_000;
@@ -72,7 +73,7 @@ export function respondPassthrough(
   if (!isEventStream(upstream)) {
     return attempt.whole(upstream, (bytes) => ({
       body: bytes,
-      usage: upstream.ok ? route.usage(safeJson(bytes)) : emptyUsage(),
+      usage: upstream.ok ? route.usage(route.usageLast ? usageOf(bytes) : safeJson(bytes)) : emptyUsage(),
       status: upstream.status,
       headers,
     }));

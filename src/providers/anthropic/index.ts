@@ -59,6 +59,7 @@ export const anthropic = {
         injected: false,
       }),
       usage: usageFromMessage,
+      usageLast: true,
       meter() {
         const tracker = createSseUsageTracker();
         return {

@@ -41,6 +41,7 @@ export const chatPassthrough: PassthroughRoute = {
     return { bytes: encoder.encode(JSON.stringify({ ...body, model })), injected };
   },
   usage: (json) => openAIUsage((json as { usage?: OpenAIUsage } | null)?.usage),
+  usageLast: true,
   meter({ injected }) {
     const meter = createOpenAIStreamMeter({ stripUsageChunk: injected });
     return {
@@ -125,6 +126,7 @@ export const embeddingsPassthrough: PassthroughRoute = {
     injected: false,
   }),
   usage: embeddingsUsage,
+  usageLast: true,
   // Embeddings are never streamed; a meter is still required by the route's shape.
   meter: () => ({
     push: (chunk) => chunk,
