@@ -1,6 +1,6 @@
 // Which models a /v1/messages request will try, in order: the router's choice for "auto", then fallbacks.
 import { badRequest } from "../../errors.ts";
-import { latestUserText, route } from "../router/rules.ts";
+import { createRouter, type Router } from "../router/index.ts";
 import type { Routing } from "./attempt.ts";
 import type { ProxyContext } from "./context.ts";
 import type { ProxiedBody } from "./request-body.ts";
@@ -11,6 +11,16 @@ export interface RoutePlan {
   routing: Routing | null;
 }
 
+// One router per app, so its stickiness memory lives as long as the app and no longer.
+const routers = new WeakMap<ProxyContext, Router>();
+function routerOf(ctx: ProxyContext): Router {
+  const known = routers.get(ctx);
+  if (known) return known;
+  const router = createRouter({ now: ctx.now });
+  routers.set(ctx, router);
+  return router;
+}
+
 export function planRoute(ctx: ProxyContext, body: ProxiedBody): RoutePlan {
   let model = body.model;
   let routing: Routing | null = null;
@@ -18,7 +28,7 @@ export function planRoute(ctx: ProxyContext, body: ProxiedBody): RoutePlan {
     if (!ctx.config.routerEnabled) {
       throw badRequest('model "auto" needs the smart router: set SNODUS_ROUTER_ENABLED=true on the gateway');
     }
-    const decision = route(latestUserText(body.json.messages));
+    const decision = routerOf(ctx).decide(body.json, ctx.config.routerMethod);
     const target = ctx.providers.tiers()[decision.tier];
     if (!target) {
       throw badRequest(
@@ -26,7 +36,7 @@ export function planRoute(ctx: ProxyContext, body: ProxiedBody): RoutePlan {
       );
     }
     model = target;
-    routing = { routedFrom: "auto", method: "rules", reason: `${decision.tier} tier: ${decision.reason}` };
+    routing = { routedFrom: "auto", method: decision.method, reason: decision.reason };
   }
   const chain = ctx.config.fallbacks.get(model) ?? [];
   return { candidates: [...new Set([model, ...chain])], routing };

@@ -1,0 +1,64 @@
+// The score method: weighs the signals of the latest typed turn and what the request asks for.
+import type { RequestShape } from "./pivot.ts";
+import type { Tier } from "./rules.ts";
+import { type Signal, textSignals } from "./signals.ts";
+import { routingTokens } from "./tokens.ts";
+
+/** Scores below `middle` go to the cheap tier, from `top` up to the top tier. Tuned on the dev set. */
+export const THRESHOLDS = { middle: 1.0, top: 3.0 } as const;
+
+export interface Scored {
+  tier: Tier;
+  score: number;
+  tokens: number;
+  /** The signals that fired, largest contribution first. */
+  signals: Signal[];
+}
+
+export const tierOf = (score: number): Tier =>
+  score >= THRESHOLDS.top ? "top" : score >= THRESHOLDS.middle ? "middle" : "cheap";
+
+// Diminishing returns: a second proof marker says less than the first.
+const capped = (n: number, each: number, max: number) => Math.min(n * each, max);
+
+export function scoreShape(shape: RequestShape): Scored {
+  const text = shape.typed;
+  const s = textSignals(text);
+  const tokens = routingTokens(text);
+  const signals: Signal[] = [];
+  const add = (name: string, points: number) => {
+    if (points !== 0) signals.push({ name, points });
+  };
+
+  if (tokens >= 2_000) add(`long input (${tokens} tokens)`, 2.2);
+  else if (tokens >= 600) add(`sizeable input (${tokens} tokens)`, 1.2);
+  else if (tokens >= 120) add(`${tokens} tokens`, 0.5);
+
+  if (s.reasoning.length) add(`reasoning "${s.reasoning[0]}"`, capped(s.reasoning.length, 2.2, 3.2));
+  if (s.engineering.length)
+    add(`hard engineering "${s.engineering[0]}"`, capped(s.engineering.length, 2.0, 3.0));
+  if (s.work.length) add(`task "${s.work[0]}"`, capped(s.work.length, 0.9, 1.8));
+  if (s.diff) add("diff", 1.2);
+  else if (s.fenced || s.codeLines >= 3) add("code", 1.0);
+  if (s.constraints >= 2) add(`${s.constraints} constraints`, capped(s.constraints - 1, 0.4, 1.2));
+  if (s.listItems >= 3) add(`${s.listItems} steps`, 0.6);
+  if (s.questions >= 2) add(`${s.questions} questions`, capped(s.questions - 1, 0.3, 0.9));
+  if (s.sentences >= 5) add(`${s.sentences} sentences`, 0.4);
+  // A simple opening only pulls down an ask that has nothing hard in it.
+  if (s.simpleOpening && !s.reasoning.length && !s.engineering.length) add("simple ask", -1.2);
+
+  if (shape.thinkingBudget >= 16_000) add(`thinking ${shape.thinkingBudget}`, 3.0);
+  else if (shape.thinkingBudget > 0) add(`thinking ${shape.thinkingBudget}`, 1.5);
+  if (shape.maxTokens !== null && shape.maxTokens <= 256) add(`max_tokens ${shape.maxTokens}`, -1.0);
+  if (shape.agentLoop) add("agent loop", 0.3);
+
+  const score = Math.round(signals.reduce((n, x) => n + x.points, 0) * 100) / 100;
+  signals.sort((a, b) => Math.abs(b.points) - Math.abs(a.points));
+  return { tier: tierOf(score), score, tokens, signals };
+}
+
+/** "score 3.4: reasoning "prove", code" — the strongest few signals, for the reason header. */
+export function explain(scored: Scored, limit = 3): string {
+  const top = scored.signals.slice(0, limit).map((x) => x.name);
+  return `score ${scored.score.toFixed(1)}${top.length ? `: ${top.join(", ")}` : ""}`;
+}
