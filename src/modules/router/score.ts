@@ -5,7 +5,7 @@ import { type Signal, textSignals } from "./signals.ts";
 import { routingTokens } from "./tokens.ts";
 
 /** Scores below `middle` go to the cheap tier, from `top` up to the top tier. Tuned on the dev set. */
-export const THRESHOLDS = { middle: 1.0, top: 3.0 } as const;
+export const THRESHOLDS = { middle: 0.9, top: 2.8 } as const;
 
 export interface Scored {
   tier: Tier;
@@ -30,25 +30,40 @@ export function scoreShape(shape: RequestShape): Scored {
     if (points !== 0) signals.push({ name, points });
   };
 
-  if (tokens >= 2_000) add(`long input (${tokens} tokens)`, 2.2);
-  else if (tokens >= 600) add(`sizeable input (${tokens} tokens)`, 1.2);
-  else if (tokens >= 120) add(`${tokens} tokens`, 0.5);
+  if (tokens >= 2_000) add(`long input (${tokens} tokens)`, 1.5);
+  else if (tokens >= 600) add(`sizeable input (${tokens} tokens)`, 0.8);
 
-  if (s.reasoning.length) add(`reasoning "${s.reasoning[0]}"`, capped(s.reasoning.length, 2.2, 3.2));
-  if (s.engineering.length)
-    add(`hard engineering "${s.engineering[0]}"`, capped(s.engineering.length, 2.0, 3.0));
-  if (s.work.length) add(`task "${s.work[0]}"`, capped(s.work.length, 0.9, 1.8));
+  const code = s.fenced || s.codeLines >= 3;
+  // A short simple question that names a hard term asks about the term ("What does 'refactor'
+  // mean?", "Define 'idempotent'"), not for the hard work itself.
+  const aboutTerm = s.definition && s.short && !code;
+  const first = (list: string[], lead: number, each: number, max: number) =>
+    list.length ? Math.min(lead + (list.length - 1) * each, max) : 0;
+  if (aboutTerm && (s.reasoning.length || s.engineering.length))
+    signals.push({ name: "asks about a term", points: 0 });
+  else {
+    if (s.reasoning.length) add(`reasoning "${s.reasoning[0]}"`, first(s.reasoning, 3.0, 0.5, 4.0));
+    if (s.engineering.length)
+      add(`hard engineering "${s.engineering[0]}"`, first(s.engineering, 2.8, 0.5, 3.6));
+  }
+  const hard = !aboutTerm && (s.reasoning.length > 0 || s.engineering.length > 0);
+  if (s.why) add("asks why", 1.0);
+  if (s.situation) add("production situation", 0.6);
+  if (s.work.length) add(`task "${s.work[0]}"`, first(s.work, 1.0, 0.4, 1.8));
   if (s.diff) add("diff", 1.2);
-  else if (s.fenced || s.codeLines >= 3) add("code", 1.0);
+  else if (code) add("code", 1.0);
   if (s.constraints >= 2) add(`${s.constraints} constraints`, capped(s.constraints - 1, 0.4, 1.2));
   if (s.listItems >= 3) add(`${s.listItems} steps`, 0.6);
   if (s.questions >= 2) add(`${s.questions} questions`, capped(s.questions - 1, 0.3, 0.9));
-  if (s.sentences >= 5) add(`${s.sentences} sentences`, 0.4);
-  // A simple opening only pulls down an ask that has nothing hard in it.
-  if (s.simpleOpening && !s.reasoning.length && !s.engineering.length) add("simple ask", -1.2);
+  if (s.words >= 50) add(`${s.words} words`, 1.0);
+  else if (s.words >= 25) add(`${s.words} words`, 0.5);
+  else if (s.words <= 5) add(`${s.words} words`, -0.4);
+  // A simple opening only pulls down an ask with nothing hard in it.
+  if (s.simpleOpening && !hard && shape.thinkingBudget < 8_000) add("simple ask", -1.5);
 
-  if (shape.thinkingBudget >= 16_000) add(`thinking ${shape.thinkingBudget}`, 3.0);
-  else if (shape.thinkingBudget > 0) add(`thinking ${shape.thinkingBudget}`, 1.5);
+  if (shape.thinkingBudget >= 16_000) add(`thinking ${shape.thinkingBudget}`, 3.5);
+  else if (shape.thinkingBudget >= 8_000) add(`thinking ${shape.thinkingBudget}`, 2.5);
+  else if (shape.thinkingBudget > 0) add(`thinking ${shape.thinkingBudget}`, 1.0);
   if (shape.maxTokens !== null && shape.maxTokens <= 256) add(`max_tokens ${shape.maxTokens}`, -1.0);
   if (shape.agentLoop) add("agent loop", 0.3);
 

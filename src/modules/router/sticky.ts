@@ -21,9 +21,18 @@ export function withinMargin(tier: Tier, score: number): boolean {
   return score >= lo - STICKY_MARGIN && score < hi + STICKY_MARGIN;
 }
 
-/** A conversation is its system prompt plus its first user turn: both stay fixed as it grows. */
+const ENDS = 4_096;
+/** Both ends of a long text and its length: what differs between two agents' prompts, cheaply. */
+const sample = (text: string) =>
+  text.length <= 2 * ENDS ? text : `${text.length}:${text.slice(0, ENDS)}${text.slice(-ENDS)}`;
+
+/**
+ * A conversation is its system prompt plus its first user turn: both stay fixed as it grows. Only
+ * the ends of each are hashed (a collision would merely share a tier between two conversations),
+ * so a 100 KB agent prompt costs no more than a short one.
+ */
 export function conversationKey(system: string, firstUser: string, partition = ""): string {
-  return Bun.hash(`${partition}\u0000${system}\u0000${firstUser}`).toString(36);
+  return Bun.hash(`${partition}\u0000${sample(system)}\u0000${sample(firstUser)}`).toString(36);
 }
 
 interface Entry {
