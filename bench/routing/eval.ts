@@ -158,8 +158,8 @@ const groups: Array<[string, (i: LabelledRequest) => boolean]> = [
   ["last turns", (i) => !CLAUDE_CODE.includes(i)],
   ["Claude Code shapes", (i) => CLAUDE_CODE.includes(i)],
 ];
-console.log("\n| method | " + groups.map(([g]) => g).join(" | ") + " |");
-console.log("|---|" + groups.map(() => "---|").join(""));
+console.log(`\n| method | ${groups.map(([g]) => g).join(" | ")} |`);
+console.log(`|---|${groups.map(() => "---|").join("")}`);
 for (const [name, tiers] of [
   ["score", score],
   ["rules", rules],
