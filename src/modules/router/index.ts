@@ -3,7 +3,7 @@ import { backgroundCall } from "./background.ts";
 import { type RoutingPivot, shapeOf } from "./pivot.ts";
 import { latestUserText, route, type Tier } from "./rules.ts";
 import { scoreShape } from "./score.ts";
-import { conversationKey, StickyTiers, withinMargin } from "./sticky.ts";
+import { conversationKey, MIN_CACHED_PREFIX, StickyTiers, shouldStay } from "./sticky.ts";
 
 export type { RoutingPivot } from "./pivot.ts";
 export type { Tier } from "./rules.ts";
@@ -22,6 +22,8 @@ export interface RouterDecision {
   score?: number;
   /** The tier this conversation was on before, when the decision moved it (its cached prefix is lost). */
   switchedFrom?: Tier;
+  /** With `switchedFrom`: the estimated cached prefix tokens the move gives up. */
+  forfeitedPrefixTokens?: number;
   /** Which background call this was, when it was recognised as one. */
   background?: string;
 }
@@ -61,24 +63,29 @@ export function createRouter(options: RouterOptions = {}): Router {
       const figures = [`score ${scored.score.toFixed(1)}`, ...rest.slice(0, 2)];
       const key = conversationKey(shape.system, shape.firstUser, partition);
       const previous = sticky.previous(key);
-      if (previous && previous !== scored.tier && withinMargin(previous, scored.score)) {
+      if (previous && shouldStay(previous, scored.tier, scored.score, shape.prefixTokens)) {
         sticky.remember(key, previous);
         return {
           tier: previous,
           method,
           sticky: true,
           score: scored.score,
-          reason: `${previous} tier: sticky (kept for the cached prefix; score ${scored.score.toFixed(1)} alone would pick ${scored.tier})`,
+          reason: `${previous} tier: sticky (kept for ~${shape.prefixTokens} cached prefix tokens; score ${scored.score.toFixed(1)} alone would pick ${scored.tier})`,
         };
       }
       sticky.remember(key, scored.tier);
-      const switched = previous && previous !== scored.tier ? previous : undefined;
-      if (switched) figures.push(`switched from ${switched}, cached prefix forfeited`);
+      // Below the upstream's minimum nothing was cached, so a move forfeits nothing worth naming.
+      const switched =
+        previous && previous !== scored.tier && shape.prefixTokens >= MIN_CACHED_PREFIX
+          ? previous
+          : undefined;
+      if (switched)
+        figures.push(`switched from ${switched}, ~${shape.prefixTokens} cached prefix tokens forfeited`);
       return {
         tier: scored.tier,
         method,
         score: scored.score,
-        ...(switched ? { switchedFrom: switched } : {}),
+        ...(switched ? { switchedFrom: switched, forfeitedPrefixTokens: shape.prefixTokens } : {}),
         reason: `${scored.tier} tier: ${lead ?? "no signal"} (${figures.join("; ")})`,
       };
     },

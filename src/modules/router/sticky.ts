@@ -2,23 +2,45 @@
 import type { Tier } from "./rules.ts";
 import { THRESHOLDS } from "./score.ts";
 
-/** How far (in score points) past a tier's bounds a new score must land before a conversation moves. */
-export const STICKY_MARGIN = 1.0;
 /** Anthropic's default prompt cache lives 5 minutes from its last use; after that there is nothing to keep. */
 export const STICKY_TTL_MS = 5 * 60_000;
 /** Conversations remembered; the oldest is forgotten first. ~100 bytes each. */
 export const STICKY_CAPACITY = 10_000;
+/** Below this many prefix tokens Anthropic caches nothing (1 024 for Sonnet/Opus), so there is nothing to keep. */
+export const MIN_CACHED_PREFIX = 1_024;
+/** How far past the upper tier's threshold a score must reach to move a conversation up. */
+export const UP_MARGIN = 0.5;
+/** How far below the current tier's threshold a score must fall to move a conversation down. */
+export const DOWN_MARGIN = 1.0;
+/**
+ * Largest cached prefix worth giving up to move down. Moving down saves roughly 4/5 of the output
+ * price per answer token but pays a fresh cache write (1.25× input) instead of a cache read (0.1×),
+ * about as much per prefix token as the saving per answer token ÷ 20 at the price table's ratios:
+ * for a ~1 000-token answer the break-even prefix is ~20 000 tokens.
+ */
+export const DOWN_PREFIX_LIMIT = 20_000;
 
-const BOUNDS: Record<Tier, [number, number]> = {
-  cheap: [Number.NEGATIVE_INFINITY, THRESHOLDS.middle],
-  middle: [THRESHOLDS.middle, THRESHOLDS.top],
-  top: [THRESHOLDS.top, Number.POSITIVE_INFINITY],
+const RANK: Record<Tier, number> = { cheap: 0, middle: 1, top: 2 };
+const LOWER_BOUND: Record<Tier, number> = {
+  cheap: Number.NEGATIVE_INFINITY,
+  middle: THRESHOLDS.middle,
+  top: THRESHOLDS.top,
 };
 
-/** True when `score` is within the margin of `tier`'s bounds, so staying there is the better trade. */
-export function withinMargin(tier: Tier, score: number): boolean {
-  const [lo, hi] = BOUNDS[tier];
-  return score >= lo - STICKY_MARGIN && score < hi + STICKY_MARGIN;
+/**
+ * Whether a conversation on `previous` (with `prefixTokens` cached) should stay there although its
+ * new score alone picks `scored`. Moving up is about quality: only a borderline score stays, and
+ * never on the cheap tier when the score says top. Moving down is about money: it only pays when the
+ * score is clearly lower and the cache is small.
+ */
+export function shouldStay(previous: Tier, scored: Tier, score: number, prefixTokens: number): boolean {
+  if (previous === scored || prefixTokens < MIN_CACHED_PREFIX) return false;
+  if (RANK[scored] > RANK[previous]) {
+    // A hard ask on the cheap tier is the one misroute no saved cache is worth.
+    if (previous === "cheap" && scored === "top") return false;
+    return score < LOWER_BOUND[scored] + UP_MARGIN;
+  }
+  return score >= LOWER_BOUND[previous] - DOWN_MARGIN || prefixTokens >= DOWN_PREFIX_LIMIT;
 }
 
 const ENDS = 4_096;
