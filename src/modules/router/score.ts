@@ -7,10 +7,14 @@ import { routingTokens } from "./tokens.ts";
 /** Scores below `middle` go to the cheap tier, from `top` up to the top tier. Tuned on the dev set. */
 export const THRESHOLDS = { middle: 0.9, top: 2.8 } as const;
 
+/** Typed turns from this many tokens up count as sizeable / long. */
+export const LENGTH_THRESHOLDS = { sizeable: 600, long: 2_000 } as const;
+
 export interface Scored {
   tier: Tier;
   score: number;
-  tokens: number;
+  /** Tokens of the typed turn; null when it is too short to reach any length threshold (not counted). */
+  tokens: number | null;
   /** The signals that fired, largest contribution first. */
   signals: Signal[];
 }
@@ -24,14 +28,16 @@ const capped = (n: number, each: number, max: number) => Math.min(n * each, max)
 export function scoreShape(shape: RequestShape): Scored {
   const text = shape.typed;
   const s = textSignals(text);
-  const tokens = routingTokens(text);
+  // A token is at least one UTF-8 byte, and a UTF-16 unit at most three bytes: a turn this short
+  // cannot reach the first length threshold, so the tokenizer (the costliest step) is skipped.
+  const tokens = text.length * 3 < LENGTH_THRESHOLDS.sizeable ? null : routingTokens(text);
   const signals: Signal[] = [];
   const add = (name: string, points: number) => {
     if (points !== 0) signals.push({ name, points });
   };
 
-  if (tokens >= 2_000) add(`long input (${tokens} tokens)`, 1.5);
-  else if (tokens >= 600) add(`sizeable input (${tokens} tokens)`, 0.8);
+  if (tokens !== null && tokens >= LENGTH_THRESHOLDS.long) add(`long input (${tokens} tokens)`, 1.5);
+  else if (tokens !== null && tokens >= LENGTH_THRESHOLDS.sizeable) add(`sizeable input (${tokens} tokens)`, 0.8);
 
   const code = s.fenced || s.codeLines >= 3;
   // A short simple question that names a hard term asks about the term ("What does 'refactor'

@@ -277,8 +277,8 @@ export interface TextSignals {
 }
 
 /** Characters read from each end of a long turn. */
-export const WINDOW_HEAD = 1_000;
-export const WINDOW_TAIL = 600;
+export const WINDOW_HEAD = 700;
+export const WINDOW_TAIL = 300;
 
 /**
  * The part of a turn the patterns read. A long turn is mostly pasted material (code, logs, a
@@ -293,18 +293,19 @@ export function windowOf(text: string): string {
 /** Reads the text once per pattern; every pattern is linear, none backtracks across lines. */
 export function textSignals(text: string): TextSignals {
   const head = windowOf(text).toLowerCase();
+  const words = countWords(head);
   return {
     reasoning: distinct(REASONING, head),
     engineering: distinct(HARD_ENGINEERING, head),
     work: distinct(WORK, head),
     constraints: distinct(CONSTRAINTS, head).length,
     simpleOpening:
-      SIMPLE_TASK.test(head) || (SIMPLE_QUESTION.test(head) && countWords(head) <= SHORT_QUESTION_WORDS),
-    short: countWords(head) <= SHORT_QUESTION_WORDS,
+      SIMPLE_TASK.test(head) || (SIMPLE_QUESTION.test(head) && words <= SHORT_QUESTION_WORDS),
+    short: words <= SHORT_QUESTION_WORDS,
     definition: DEFINITION.test(head),
     why: WHY.test(head),
     situation: SITUATION.test(head),
-    words: countWords(head),
+    words,
     codeLines: countMatches(CODE_OPENING, head) + countMatches(CODE_ENDING, head),
     fenced: CODE_FENCE.test(head),
     diff: DIFF.test(head),

@@ -43,7 +43,7 @@ export function shouldStay(previous: Tier, scored: Tier, score: number, prefixTo
   return score >= LOWER_BOUND[previous] - DOWN_MARGIN || prefixTokens >= DOWN_PREFIX_LIMIT;
 }
 
-const ENDS = 4_096;
+const ENDS = 1_024;
 /** Both ends of a long text and its length: what differs between two agents' prompts, cheaply. */
 const sample = (text: string) =>
   text.length <= 2 * ENDS ? text : `${text.length}:${text.slice(0, ENDS)}${text.slice(-ENDS)}`;

@@ -13,7 +13,7 @@ export function countTokens(text: string): number {
 }
 
 /** Characters tokenized exactly before the router extrapolates; keeps a decision within microseconds. */
-export const EXACT_PREFIX_CHARS = 400;
+export const EXACT_PREFIX_CHARS = 300;
 
 /**
  * Token count for routing: exact up to EXACT_PREFIX_CHARS, then the prefix's own characters-per-token
