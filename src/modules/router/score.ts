@@ -37,7 +37,8 @@ export function scoreShape(shape: RequestShape): Scored {
   };
 
   if (tokens !== null && tokens >= LENGTH_THRESHOLDS.long) add(`long input (${tokens} tokens)`, 1.5);
-  else if (tokens !== null && tokens >= LENGTH_THRESHOLDS.sizeable) add(`sizeable input (${tokens} tokens)`, 0.8);
+  else if (tokens !== null && tokens >= LENGTH_THRESHOLDS.sizeable)
+    add(`sizeable input (${tokens} tokens)`, 0.8);
 
   const code = s.fenced || s.codeLines >= 3;
   // A short simple question that names a hard term asks about the term ("What does 'refactor'

@@ -299,8 +299,7 @@ export function textSignals(text: string): TextSignals {
     engineering: distinct(HARD_ENGINEERING, head),
     work: distinct(WORK, head),
     constraints: distinct(CONSTRAINTS, head).length,
-    simpleOpening:
-      SIMPLE_TASK.test(head) || (SIMPLE_QUESTION.test(head) && words <= SHORT_QUESTION_WORDS),
+    simpleOpening: SIMPLE_TASK.test(head) || (SIMPLE_QUESTION.test(head) && words <= SHORT_QUESTION_WORDS),
     short: words <= SHORT_QUESTION_WORDS,
     definition: DEFINITION.test(head),
     why: WHY.test(head),
