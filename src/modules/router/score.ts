@@ -78,9 +78,3 @@ export function scoreShape(shape: RequestShape): Scored {
   signals.sort((a, b) => Math.abs(b.points) - Math.abs(a.points));
   return { tier: tierOf(score), score, tokens, signals };
 }
-
-/** "score 3.4: reasoning "prove", code" — the strongest few signals, for the reason header. */
-export function explain(scored: Scored, limit = 3): string {
-  const top = scored.signals.slice(0, limit).map((x) => x.name);
-  return `score ${scored.score.toFixed(1)}${top.length ? `: ${top.join(", ")}` : ""}`;
-}

@@ -277,8 +277,8 @@ export interface TextSignals {
 }
 
 /** Characters read from each end of a long turn. */
-export const WINDOW_HEAD = 700;
-export const WINDOW_TAIL = 300;
+export const WINDOW_HEAD = 500;
+export const WINDOW_TAIL = 250;
 
 /**
  * The part of a turn the patterns read. A long turn is mostly pasted material (code, logs, a
