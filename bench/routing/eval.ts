@@ -6,6 +6,8 @@ import { countTokens } from "../../src/modules/router/tokens.ts";
 import { costMicros } from "../../src/pricing/cost.ts";
 import { lookupPrice } from "../../src/pricing/prices.ts";
 import { emptyUsage } from "../../src/pricing/usage.ts";
+import { simulateConversations } from "./conversations.ts";
+import { shuffled } from "./random.ts";
 import { ALL, CLAUDE_CODE, isHeldOut, type Label, type LabelledRequest } from "./set/index.ts";
 
 /** The gateway's default tiers when Anthropic is configured. */
@@ -95,27 +97,6 @@ function time(method: RouterMethod): number[] {
   });
 }
 
-/** Mulberry32: a seeded generator, so the shuffled control is the same on every run. */
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-function shuffled<T>(xs: T[], seed: number): T[] {
-  const out = [...xs];
-  const rnd = seeded(seed);
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
-}
-
 const score = decideAll("score");
 const rules = decideAll("rules");
 const rows: Row[] = [
@@ -185,4 +166,23 @@ if (dev) {
     const text = JSON.stringify(item.body.messages).slice(0, 110);
     console.log(`  ${item.label} → ${score[k]}  [${d.reason}]  ${item.id} ${text}`);
   });
+}
+
+// Conversations: the same turns strung into agent sessions, priced with prompt caching, to show what
+// stickiness keeps and what switching tiers throws away.
+const conv = simulateConversations(
+  items.filter((i) => !CLAUDE_CODE.includes(i)),
+  MODELS,
+);
+console.log(
+  `\nConversations: ${conv.conversations} agent sessions of ${conv.turns / conv.conversations} turns from this part's last turns, priced with prompt caching (a tier's cache holds the prefix up to its last request).\n`,
+);
+console.log(
+  "| method | accuracy per turn | hard → cheap | cost vs always-top | tier switches | sticky decisions | cache-read tokens forfeited by switches |",
+);
+console.log("|---|---|---|---|---|---|---|");
+for (const r of conv.rows) {
+  console.log(
+    `| ${r.name} | ${pct(r.accuracy)} | ${r.hardToCheap} | ${pct(r.costShare)} | ${r.switches} | ${r.sticky} | ${r.forfeited.toLocaleString("en")} |`,
+  );
 }

@@ -32,5 +32,6 @@ test("npm run routing:eval prints the comparison table for the held-out part", (
   expect(out).toStartWith("Held-out part: ");
   for (const method of ["score", "rules", "always-top", "always-middle", "shuffled control"])
     expect(out).toContain(`| ${method} | `);
+  expect(out).toContain("| score (sticky) | ");
   expect(out).not.toContain("Misroutes");
 });

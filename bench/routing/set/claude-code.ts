@@ -14,14 +14,14 @@ const COMPACT_PROMPT =
 
 // The agent's own system prompt talks about refactoring, debugging and architecture on every call;
 // a router that reads it sends everything to the top tier.
-const AGENT_SYSTEM = [
+export const AGENT_SYSTEM = [
   { type: "text", text: "You are Claude Code, Anthropic's official CLI for Claude." },
   {
     type: "text",
     text: `You are an interactive CLI tool that helps users with software engineering tasks. ${"When asked to refactor, debug or design architecture, read the code first, plan the change, run the tests. Prefer small, verifiable steps; explain trade-offs briefly. ".repeat(60)}`,
   },
 ];
-const AGENT_TOOLS = [
+export const AGENT_TOOLS = [
   "Bash",
   "Read",
   "Edit",
