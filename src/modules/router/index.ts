@@ -9,7 +9,6 @@ export type { RoutingPivot } from "./pivot.ts";
 export type { Tier } from "./rules.ts";
 
 export type RouterMethod = "rules" | "score";
-export const ROUTER_METHODS: readonly RouterMethod[] = ["rules", "score"];
 
 export interface RouterDecision {
   tier: Tier;

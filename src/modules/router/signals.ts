@@ -272,7 +272,6 @@ export interface TextSignals {
   fenced: boolean;
   diff: boolean;
   questions: number;
-  sentences: number;
   listItems: number;
 }
 
@@ -293,23 +292,23 @@ export function windowOf(text: string): string {
 /** Reads the text once per pattern; every pattern is linear, none backtracks across lines. */
 export function textSignals(text: string): TextSignals {
   const head = windowOf(text).toLowerCase();
-  const words = countWords(head);
+  const wordCount = countWords(head);
   return {
     reasoning: distinct(REASONING, head),
     engineering: distinct(HARD_ENGINEERING, head),
     work: distinct(WORK, head),
     constraints: distinct(CONSTRAINTS, head).length,
-    simpleOpening: SIMPLE_TASK.test(head) || (SIMPLE_QUESTION.test(head) && words <= SHORT_QUESTION_WORDS),
-    short: words <= SHORT_QUESTION_WORDS,
+    simpleOpening:
+      SIMPLE_TASK.test(head) || (SIMPLE_QUESTION.test(head) && wordCount <= SHORT_QUESTION_WORDS),
+    short: wordCount <= SHORT_QUESTION_WORDS,
     definition: DEFINITION.test(head),
     why: WHY.test(head),
     situation: SITUATION.test(head),
-    words,
+    words: wordCount,
     codeLines: countMatches(CODE_OPENING, head) + countMatches(CODE_ENDING, head),
     fenced: CODE_FENCE.test(head),
     diff: DIFF.test(head),
     questions: countMatches(/\?/g, head),
-    sentences: countMatches(/[.!?](?:\s|$)/g, head),
     listItems: countMatches(/^\s*(?:\d+[.)]|[-*•])\s+/gm, head),
   };
 }
