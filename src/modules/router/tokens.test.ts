@@ -22,3 +22,15 @@ test("routing counts are exact up to the prefix and close beyond it", () => {
   const exact = countTokens(long);
   expect(Math.abs(routingTokens(long) - exact) / exact).toBeLessThan(0.05);
 });
+
+test("loading the router does not load the encoder's rank tables; the first count does", () => {
+  // A fresh process: this test file's own counts have loaded the encoder already.
+  const script = `
+    await import("./src/modules/router/index.ts");
+    const loaded = () => Object.keys(require.cache).some((k) => k.includes("gpt-tokenizer"));
+    const before = loaded();
+    (await import("./src/modules/router/tokens.ts")).countTokens("hi");
+    console.log(JSON.stringify([before, loaded()]));`;
+  const run = Bun.spawnSync([process.execPath, "-e", script], { cwd: `${import.meta.dir}/../../..` });
+  expect(run.stdout.toString().trim()).toBe("[false,true]");
+});
