@@ -9,6 +9,7 @@ import { MemoryLimitStore } from "./modules/limits/memory.ts";
 import { RedisLimits } from "./modules/limits/redis.ts";
 import type { LimitStore } from "./modules/limits/types.ts";
 import { MAX_BODY_BYTES } from "./modules/proxy/request-body.ts";
+import { preloadTokenizer } from "./modules/router/tokens.ts";
 import { openStore } from "./store/open.ts";
 import type { Store } from "./store/types.ts";
 
@@ -44,6 +45,9 @@ export async function startServer(
     alertDedup: shared?.dedup,
   });
   gateway.start();
+  // The score method's tokenizer takes a few hundred milliseconds to load: pay it before listening,
+  // not on the first routed request.
+  if (config.routerEnabled && config.routerMethod === "score") preloadTokenizer();
   const { app } = gateway;
   // Our own 413 (in the client's protocol) fires first; Bun's hard limit sits above it.
   // idleTimeout 0: long generations may be silent for minutes between events.

@@ -90,3 +90,12 @@ test("router tiers and fallback chains", () => {
   ]);
   expect(() => loadConfig({ SNODUS_FALLBACKS: "nonsense" })).toThrow("SNODUS_FALLBACKS must look like");
 });
+
+test("SNODUS_ROUTER_METHOD: rules by default, score on request, anything else refused", () => {
+  expect(loadConfig({}).routerMethod).toBe("rules");
+  expect(loadConfig({ SNODUS_ROUTER_METHOD: "score" }).routerMethod).toBe("score");
+  expect(loadConfig({ SNODUS_ROUTER_METHOD: "Score" }).routerMethod).toBe("score");
+  expect(() => loadConfig({ SNODUS_ROUTER_METHOD: "llm" })).toThrow(
+    'SNODUS_ROUTER_METHOD must be rules or score (got "llm")',
+  );
+});

@@ -147,3 +147,22 @@ export interface RecentReport {
   data: SpendRow[];
   next_cursor: string | null;
 }
+
+export interface RoutingMethodRow {
+  method: string;
+  requests: number;
+  tiers: { cheap: number; middle: number; top: number; other: number };
+  cost_micros: number;
+  always_top_micros: number | null;
+  saving_micros: number | null;
+  sticky_requests: number;
+  sticky_cache_read_tokens: number;
+  background_requests: number;
+}
+export interface RoutingMethodsReport {
+  from: string;
+  to: string;
+  team_id: string | null;
+  top_model: string | null;
+  data: RoutingMethodRow[];
+}

@@ -1,6 +1,7 @@
 // Every environment variable Snodus reads, declared once with its default and validation.
 import type { BlockList } from "node:net";
 import { parseTrustedProxies } from "../http/client-ip.ts";
+import type { RouterMethod } from "../modules/router/index.ts";
 import { parseDatabaseUrl, type StoreLocation } from "./database-url.ts";
 import { Secret } from "./secret.ts";
 
@@ -29,6 +30,8 @@ export interface Config {
   adminPassword: Secret | null;
   /** SNODUS_ROUTER_ENABLED — lets `"model": "auto"` be routed by rules. */
   routerEnabled: boolean;
+  /** SNODUS_ROUTER_METHOD — `rules` (the spec's keywords and lengths) or `score` (see ROUTING.md). */
+  routerMethod: RouterMethod;
   /** SNODUS_ROUTER_{CHEAP,MIDDLE,TOP}_MODEL — the three tiers; unset = chosen from configured providers. */
   routerTiers: { cheap: string | null; middle: string | null; top: string | null };
   /** SNODUS_FALLBACKS — `model=fallback1,fallback2;other=…`: who answers when a model's upstream fails. */
@@ -146,6 +149,11 @@ export function loadConfig(env: Env): Config {
     adminUsername: get("ADMIN_USERNAME") ?? "admin",
     adminPassword: secret("ADMIN_PASSWORD"),
     routerEnabled: flag("SNODUS_ROUTER_ENABLED"),
+    routerMethod: check("SNODUS_ROUTER_METHOD", "rules" as RouterMethod, (raw) => {
+      const v = raw.toLowerCase();
+      if (v === "rules" || v === "score") return v;
+      throw new Error(`must be rules or score (got "${raw}")`);
+    }),
     routerTiers: {
       cheap: get("SNODUS_ROUTER_CHEAP_MODEL") ?? null,
       middle: get("SNODUS_ROUTER_MIDDLE_MODEL") ?? null,

@@ -44,11 +44,17 @@ const MODELS = [
   { model: "claude-opus-4-1", provider: "anthropic" },
   { model: "gpt-4o-mini", provider: "openai" },
 ];
-const ROUTES = [
+const ROUTES: Array<{ model: string; reason: string; method?: string }> = [
   { model: "claude-haiku-4-5", reason: "cheap tier: short input (~12 tokens < 200)" },
   { model: "claude-haiku-4-5", reason: 'cheap tier: simple keyword "translate"' },
   { model: "claude-sonnet-4-5", reason: "middle tier: medium input (~640 tokens < 2000)" },
   { model: "claude-opus-4-1", reason: 'top tier: complex keyword "refactor"' },
+  { model: "claude-opus-4-5", reason: 'top tier: reasoning "prove" (score 3.0)', method: "score" },
+  {
+    model: "claude-sonnet-4-5",
+    reason: "middle tier: sticky (kept for ~24000 cached prefix tokens; score 0.2 alone would pick cheap)",
+    method: "score",
+  },
 ];
 
 /**
@@ -127,7 +133,7 @@ export async function seededGateway(): Promise<Seeded> {
         status,
         stream: next(2) === 0,
         routedFrom: routed ? "auto" : null,
-        routingMethod: routed ? "rules" : null,
+        routingMethod: routed ? (routed.method ?? "rules") : null,
         routingReason: routed?.reason ?? null,
         requestId: `req_seed_${rows.length}`,
       });

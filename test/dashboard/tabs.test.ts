@@ -2,13 +2,14 @@
 // console error, in light and dark, at laptop and phone widths (screenshots in test-artifacts/dashboard/).
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { count, int, money } from "../../web/format.ts";
+import { count, int, money, pct } from "../../web/format.ts";
 import type {
   Account,
   DailyReport,
   KeyReport,
   ModelReport,
   Paged,
+  RoutingMethodsReport,
   RoutingReport,
   Team,
   User,
@@ -183,6 +184,20 @@ describe("the global admin", () => {
     expect(await page.locator('section[aria-labelledby="routed-models"] tbody tr').count()).toBe(
       r.data.length,
     );
+    const methods = await adminGet<RoutingMethodsReport>(
+      url,
+      `/admin/analytics/routing/methods?from=${fromDay()}&to=${today()}`,
+    );
+    expect(methods.data.map((m) => m.method).sort()).toEqual(["rules", "score"]);
+    for (const m of methods.data) {
+      const row = page.locator(`section[aria-labelledby="routing-methods"] tr[data-method="${m.method}"]`);
+      expect(await row.locator("[data-tier=top]").textContent()).toBe(pct(m.tiers.top / m.requests));
+      const saving = m.saving_micros ?? 0;
+      const top = m.always_top_micros ?? 0;
+      expect(await row.locator("[data-saving]").textContent()).toBe(
+        `${money(saving)} · ${pct(saving / top)}`,
+      );
+    }
   });
 
   test("a failing report shows its error in place, with a retry, while the rest of the tab renders", async () => {

@@ -7,6 +7,7 @@ import { BarList, Columns } from "../ui/charts.ts";
 import { Empty, ErrorNote, Kpi, Loading } from "../ui/parts.ts";
 import { useResource } from "../ui/resource.ts";
 import { daysOf, RangePicker, rangeOf, Section, type TabProps, TeamPicker } from "./common.ts";
+import { RoutingMethods } from "./routing-methods.ts";
 
 const TIERS = ["cheap", "middle", "top"];
 
@@ -79,6 +80,7 @@ export function RoutingTab({ principal, params }: TabProps) {
           return html`<${Kpi} label=${`${tier[0]?.toUpperCase()}${tier.slice(1)} tier`} value=${pct(s.routed_requests ? n / s.routed_requests : 0)} detail=${`${int(n)} requests · ${[...(modelByTier.get(tier) ?? [])].join(", ") || "no model"}`} />`;
         })}
       </div>
+      <${RoutingMethods} query=${query} />
       <${Section} title="Routed requests per day, by tier" id="tier-daily">
         <${Columns} counts label="Routed requests per day by tier" series=${tiers} format=${int} columns=${per((r) => r.tier ?? "other", tiers)} />
       <//>

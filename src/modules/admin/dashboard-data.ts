@@ -4,6 +4,7 @@ import { Elysia, t } from "elysia";
 import type { SpendGroup, Store } from "../../store/types.ts";
 import { figures, type Range, resolveRange } from "../analytics/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
+import { RoutingMethodsReport, routingMethods } from "./routing-methods.ts";
 import { ID_ERRORS, RangeQuery } from "./schemas.ts";
 
 const tags = ["analytics"];
@@ -68,7 +69,16 @@ export function dashboardDataRoutes(deps: AdminDeps, auth: AdminAuth) {
       query: RangeQuery,
       response: { 200: RoutingDailyReport, ...ID_ERRORS },
       detail: { tags, summary: "Routed requests per day, tier and rule" },
-    });
+    })
+    .get(
+      "/routing/methods",
+      ({ scope, query }) => routingMethods(store, deps.config, resolveRange(scope, query, now())),
+      {
+        query: RangeQuery,
+        response: { 200: RoutingMethodsReport, ...ID_ERRORS },
+        detail: { tags, summary: "Routed requests per method: tier mix and saving against always-top" },
+      },
+    );
 }
 
 const envelope = (r: Range) => ({

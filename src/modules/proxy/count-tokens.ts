@@ -5,21 +5,11 @@ import { anthropic } from "../../providers/anthropic/index.ts";
 import type { AnthropicMessagesBody } from "../../providers/translate/anthropic-types.ts";
 import { callUpstream } from "../../providers/upstream.ts";
 import { authenticate } from "../auth/authenticate.ts";
+import { countTokens } from "../router/tokens.ts";
 import type { ProxyContext } from "./context.ts";
 import { readJsonBody } from "./request-body.ts";
 import { requestIdOf } from "./request-id.ts";
 
-// Prompt text may contain special-token spellings ("<|endoftext|>"); they are counted as plain text.
-const PLAIN = { disallowedSpecial: new Set<string>() };
-
-type Counter = (text: string, options: typeof PLAIN) => number;
-let counter: Promise<Counter> | null = null;
-/**
- * The o200k ranks take ~180 ms and tens of MB to load: a gateway that never counts tokens locally
- * should not pay for them at start, so the tokenizer is loaded on first use.
- */
-const tokenizer = (): Promise<Counter> =>
-  (counter ??= import("gpt-tokenizer/encoding/o200k_base").then((m) => m.countTokens as Counter));
 /** What a chat template adds per message (role markers), as OpenAI documents for its chat models. */
 const PER_MESSAGE = 3;
 
@@ -36,7 +26,7 @@ export async function handleCountTokens(ctx: ProxyContext, request: Request): Pr
   if (body.model !== "auto" && !resolved)
     throw notFound(`No configured provider serves model "${body.model}"`);
   if (resolved?.provider.name !== "anthropic") {
-    const input_tokens = countPivotTokens(body.json as unknown as AnthropicMessagesBody, await tokenizer());
+    const input_tokens = countPivotTokens(body.json as unknown as AnthropicMessagesBody);
     return Response.json(
       { input_tokens },
       { headers: { "x-snodus-request-id": requestId, "x-snodus-token-count": "local" } },
@@ -61,10 +51,10 @@ export async function handleCountTokens(ctx: ProxyContext, request: Request): Pr
 }
 
 /** Tokens of every string the model would read: system, each message's blocks, tool definitions. */
-export function countPivotTokens(body: AnthropicMessagesBody, countTokens: Counter): number {
+export function countPivotTokens(body: AnthropicMessagesBody): number {
   let tokens = 0;
   const text = (s: string) => {
-    tokens += s.length ? countTokens(s, PLAIN) : 0;
+    tokens += countTokens(s);
   };
   const walk = (value: unknown): void => {
     if (typeof value === "string") text(value);

@@ -24,7 +24,8 @@ export async function runPipeline(
   const identity = await authenticate(request.headers, ctx.keys, startedAt);
   const body = await readJsonBody(request);
   const parsed = translating(() => door.parse(body.json));
-  const plan = translating(() => planRoute(ctx, parsed));
+  // Stickiness is per key: two clients with the same prompt do not share a conversation.
+  const plan = translating(() => planRoute(ctx, parsed, identity.key.id));
   const clientPath = new URL(request.url).pathname;
 
   let firstAdmission: Admission | null = null;

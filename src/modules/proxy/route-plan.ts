@@ -2,7 +2,7 @@
 
 import type { DoorRequest } from "../../doors/types.ts";
 import { badRequest } from "../../errors.ts";
-import { latestUserText, route } from "../router/rules.ts";
+import { createRouter, type Router } from "../router/index.ts";
 import type { Routing } from "./attempt.ts";
 import type { ProxyContext } from "./context.ts";
 
@@ -12,7 +12,17 @@ export interface RoutePlan {
   routing: Routing | null;
 }
 
-export function planRoute(ctx: ProxyContext, request: DoorRequest): RoutePlan {
+// One router per app, so its stickiness memory lives as long as the app and no longer.
+const routers = new WeakMap<ProxyContext, Router>();
+function routerOf(ctx: ProxyContext): Router {
+  const known = routers.get(ctx);
+  if (known) return known;
+  const router = createRouter({ now: ctx.now });
+  routers.set(ctx, router);
+  return router;
+}
+
+export function planRoute(ctx: ProxyContext, request: DoorRequest, partition?: string): RoutePlan {
   let model = request.model;
   let routing: Routing | null = null;
   if (model === "auto") {
@@ -20,7 +30,8 @@ export function planRoute(ctx: ProxyContext, request: DoorRequest): RoutePlan {
       throw badRequest('model "auto" needs the smart router: set SNODUS_ROUTER_ENABLED=true on the gateway');
     }
     if (!request.pivot) throw badRequest('model "auto" routes conversations; name the model to use here');
-    const decision = route(latestUserText(request.pivot().messages));
+    // The router reads the conversation in the pivot's shape, whichever door it came through.
+    const decision = routerOf(ctx).decide(request.pivot(), ctx.config.routerMethod, partition);
     const target = ctx.providers.tiers()[decision.tier];
     if (!target) {
       throw badRequest(
@@ -28,7 +39,7 @@ export function planRoute(ctx: ProxyContext, request: DoorRequest): RoutePlan {
       );
     }
     model = target;
-    routing = { routedFrom: "auto", method: "rules", reason: `${decision.tier} tier: ${decision.reason}` };
+    routing = { routedFrom: "auto", method: decision.method, reason: decision.reason };
   }
   const chain = ctx.config.fallbacks.get(model) ?? [];
   return { candidates: [...new Set([model, ...chain])], routing };
