@@ -120,3 +120,50 @@ test("without SNODUS_ROUTER_METHOD the spec's rules decide (the same proof goes 
     await gw.close();
   }
 });
+
+describe("SNODUS_ROUTER_METHOD=score on the OpenAI-speaking doors", () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway(
+      "sqlite",
+      { SNODUS_ROUTER_ENABLED: "true", SNODUS_ROUTER_METHOD: "score" },
+      { allProviders: true },
+    );
+  });
+  afterAll(async () => gw.close());
+
+  const send = (path: string, body: Record<string, unknown>) =>
+    fetch(`${gw.url}${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${gw.secret}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+
+  test("/v1/chat/completions: a hard ask goes top, a trivial one cheap, both logged as score", async () => {
+    const hard = await send("/v1/chat/completions", {
+      model: "auto",
+      messages: [{ role: "user", content: "Prove that every planar graph is 5-colorable." }],
+    });
+    expect(hard.status).toBe(200);
+    expect(hard.headers.get("x-snodus-routed-model")).toBe("claude-opus-4-5");
+    expect((await hard.json()).object).toBe("chat.completion");
+    const easy = await send("/v1/chat/completions", {
+      model: "auto",
+      messages: [{ role: "user", content: "translate 'good morning' to French" }],
+    });
+    expect(easy.headers.get("x-snodus-routed-model")).toBe("claude-haiku-4-5");
+    const rows = await gw.spendRows();
+    expect(rows.filter((r) => r.routingMethod === "score").length).toBeGreaterThanOrEqual(2);
+  });
+
+  test("/v1/responses: the SQL ask goes to the middle tier and streams in Responses events", async () => {
+    const res = await send("/v1/responses", {
+      model: "auto",
+      stream: true,
+      input: "Write a SQL query that returns the top 5 customers by total order value in 2024.",
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-snodus-routed-model")).toBe("claude-sonnet-4-5");
+    expect(await res.text()).toContain("response.completed");
+  });
+});
