@@ -11,6 +11,8 @@ const invalid = (status: 400 | 422, code: string, message: string, field?: strin
 /** The GatewayError an error stands for, or null when it is unexpected (a bug: logged, generic 500). */
 export function knownError(code: unknown, error: unknown): GatewayError | null {
   if (error instanceof GatewayError) return error;
+  // Elysia wraps whatever a body parser throws (our 401/413/400 from src/http/body.ts) in a ParseError.
+  if (code === "PARSE" && error instanceof Error && error.cause instanceof GatewayError) return error.cause;
   if (error instanceof StoreNotFoundError) {
     const entity = error.entity.charAt(0).toUpperCase() + error.entity.slice(1);
     return new GatewayError(404, "not_found_error", `${entity} ${error.id} not found`, { code: "not_found" });

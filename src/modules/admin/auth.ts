@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { Elysia } from "elysia";
 import type { Config } from "../../config/env.ts";
 import { forbidden, GatewayError, rateLimited } from "../../errors.ts";
+import { readAdminJson } from "../../http/body.ts";
 import { clientAddress } from "../../http/client-ip.ts";
 import type { Store } from "../../store/types.ts";
 import { authenticate, extractKey } from "../auth/authenticate.ts";
@@ -111,11 +112,21 @@ export function clientIp(server: PeerSource | null | undefined, request: Request
 /**
  * The step every admin controller starts with: `scope` says who is asking. A `derive`, so it runs before
  * input validation (an unauthenticated caller learns nothing about the schemas: 401, not 422).
+ * A request with a body is authenticated in the parse step instead, before a byte of the body is read,
+ * and the body is read with the admin limits (src/http/body.ts); `derive` then reuses that scope.
  * Deliberately unnamed: Elysia de-duplicates named plugins, and a de-duplicated scoped hook would reach
  * only the first controller.
  */
 export function adminAuth(auth: AdminAuth) {
-  return new Elysia().derive({ as: "scoped" }, async ({ request, server }) => ({
-    scope: await auth.scopeOfRequest(request, clientIp(server, request, auth.config)),
-  }));
+  const authenticated = new WeakMap<Request, Scope>();
+  return new Elysia()
+    .onParse({ as: "scoped" }, async function adminBody({ request, server }) {
+      authenticated.set(request, await auth.scopeOfRequest(request, clientIp(server, request, auth.config)));
+      return readAdminJson(request);
+    })
+    .derive({ as: "scoped" }, async ({ request, server }) => ({
+      scope:
+        authenticated.get(request) ??
+        (await auth.scopeOfRequest(request, clientIp(server, request, auth.config))),
+    }));
 }

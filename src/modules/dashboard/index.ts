@@ -2,6 +2,7 @@
 // (sign in, who am I, sign out) — the page itself needs no credentials; everything it shows does.
 import { Elysia, t } from "elysia";
 import { forbidden, GatewayError, notFound } from "../../errors.ts";
+import { readAdminJson } from "../../http/body.ts";
 import { type AdminAuth, type AdminDeps, clientIp } from "../admin/auth.ts";
 import type { Scope } from "../auth/scope.ts";
 import { DASHBOARD_ASSETS, DASHBOARD_HTML } from "./assets.gen.ts";
@@ -128,6 +129,12 @@ export function dashboardRoutes(deps: AdminDeps, auth: AdminAuth) {
         return principal(scope);
       },
       {
+        // The CSRF check needs no body, so a forged sign-in is refused before one is read.
+        parse: ({ request }) => {
+          if (!csrfSafe("POST", request.headers))
+            throw forbidden(`Sign-in needs the ${CSRF_HEADER}: 1 header`, "csrf");
+          return readAdminJson(request);
+        },
         body: SignInBody,
         response: { 200: Principal },
         detail: { tags, summary: "Dashboard sign-in: sets an HttpOnly session cookie" },

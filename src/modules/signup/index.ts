@@ -2,6 +2,7 @@
 import { Elysia, t } from "elysia";
 import type { Config } from "../../config/env.ts";
 import { rateLimited } from "../../errors.ts";
+import { readAdminJson } from "../../http/body.ts";
 import type { Store } from "../../store/types.ts";
 import { clientIp } from "../admin/auth.ts";
 import { rejectUnknown } from "../admin/schemas.ts";
@@ -53,6 +54,10 @@ export function signupRoutes(deps: SignupDeps) {
         key: { id: key.id, name: key.name, key_prefix: key.keyPrefix, rate_limit: key.rateLimit },
       };
     },
-    { body: SignupBody, parse: "json", transform: rejectUnknown(SignupBody) },
+    {
+      body: SignupBody,
+      parse: ({ request }) => readAdminJson(request),
+      transform: rejectUnknown(SignupBody),
+    },
   );
 }
