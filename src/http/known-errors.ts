@@ -4,6 +4,7 @@ import { ForbiddenError } from "../modules/auth/scope.ts";
 import { PlanLimitError } from "../modules/plans/caps.ts";
 import { ValidationError } from "../modules/users/service.ts";
 import { StoreConflictError, StoreNotFoundError } from "../store/types.ts";
+import { storeErrorResponse } from "./store-errors.ts";
 
 const invalid = (status: 400 | 422, code: string, message: string, field?: string) =>
   new GatewayError(status, "invalid_request_error", message, { code, field });
@@ -32,6 +33,8 @@ export function knownError(code: unknown, error: unknown): GatewayError | null {
     return new GatewayError(403, "permission_error", error.message, { code: "plan_limit_reached" });
   if (error instanceof ForbiddenError)
     return new GatewayError(403, "permission_error", error.message, { code: "forbidden" });
+  const unavailable = storeErrorResponse(error);
+  if (unavailable) return unavailable;
   if (code === "PARSE") return invalid(400, "invalid_json", "The request body is not valid JSON");
   if (code === "VALIDATION") return validationError(error);
   return null;

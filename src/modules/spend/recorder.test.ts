@@ -116,6 +116,19 @@ describe("SpendRecorder.flush", () => {
     await rec.close();
   });
 
+  test("a timer drain that finds nothing to do does not stop later flushes from writing", async () => {
+    const fake = fakeStore();
+    const rec = new SpendRecorder(fake.store, { log: silentLogger, flushMs: 1 });
+    rec.record(row());
+    await rec.flush();
+    // The row's timer now fires on an empty queue.
+    await Bun.sleep(20);
+    rec.record(row());
+    await rec.flush();
+    expect(fake.inserted.length).toBe(2);
+    await rec.close();
+  });
+
   test("rows recorded after flush() was called do not hold it up", async () => {
     const fake = fakeStore();
     const rec = new SpendRecorder(fake.store, { log: silentLogger, flushMs: 3_600_000 });

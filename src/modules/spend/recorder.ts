@@ -22,6 +22,7 @@ export class SpendRecorder {
   #lastUsed = new Map<string, Date>();
   #timer: ReturnType<typeof setTimeout> | null = null;
   #flushing: Promise<boolean> | null = null;
+  #running = false;
   /** Rows ever recorded; `written` catches up with it. */
   #accepted = 0;
   /** flush() calls waiting for the writer to make progress. */
@@ -108,7 +109,12 @@ export class SpendRecorder {
 
   /** One drain at a time; a caller arriving during a drain joins it. */
   #drainShared(): Promise<boolean> {
-    this.#flushing ??= this.#drain();
+    // `#running`, not the promise, says whether a drain is under way: a drain with nothing to do
+    // finishes before its promise could be stored, and a stored finished promise would never write again.
+    if (!this.#running || !this.#flushing) {
+      this.#running = true;
+      this.#flushing = this.#drain();
+    }
     return this.#flushing;
   }
 
@@ -153,7 +159,7 @@ export class SpendRecorder {
       }
     } finally {
       // Synchronously, before the promise settles: a record() right after must start a new drain.
-      this.#flushing = null;
+      this.#running = false;
     }
   }
 
