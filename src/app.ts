@@ -168,9 +168,18 @@ function buildApp(deps: AppDeps, proxy: ProxyContext, limitStore: LimitStore) {
         keys: proxy.keys,
         limits: limitStore,
         now: deps.now,
+        log: deps.log,
       }),
     )
-    .use(signupRoutes({ store: deps.store, config: deps.config, limits: limitStore, now: deps.now }))
+    .use(
+      signupRoutes({
+        store: deps.store,
+        config: deps.config,
+        limits: limitStore,
+        now: deps.now,
+        log: deps.log,
+      }),
+    )
     .use(landingRoutes(deps.config));
 }
 

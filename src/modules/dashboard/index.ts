@@ -3,7 +3,7 @@
 import { Elysia, t } from "elysia";
 import { forbidden, GatewayError, notFound } from "../../errors.ts";
 import { readAdminJson } from "../../http/body.ts";
-import { type AdminAuth, type AdminDeps, clientIp } from "../admin/auth.ts";
+import type { AdminAuth, AdminDeps } from "../admin/auth.ts";
 import type { Scope } from "../auth/scope.ts";
 import { DASHBOARD_ASSETS, DASHBOARD_HTML } from "./assets.gen.ts";
 import {
@@ -123,7 +123,7 @@ export function dashboardRoutes(deps: AdminDeps, auth: AdminAuth) {
             ? `Bearer ${credential.secret}`
             : `Basic ${Buffer.from(`${credential.username}:${body.password ?? ""}`).toString("base64")}`;
         // The admin API's own rules decide (admin role, revoked keys, failed-login throttling).
-        const scope = await auth.scopeOf(new Headers({ authorization }), clientIp(server, request, config));
+        const scope = await auth.scopeOf(new Headers({ authorization }), auth.ipOf(server, request));
         set.headers["set-cookie"] = sessionCookie(issueSession(config, credential, now()), secure(request));
         set.headers["cache-control"] = "no-store";
         return principal(scope);
@@ -157,7 +157,7 @@ export function dashboardRoutes(deps: AdminDeps, auth: AdminAuth) {
     async ({ request, server, set }) => {
       set.headers["cache-control"] = "no-store";
       try {
-        return await principal(await auth.scopeOfRequest(request, clientIp(server, request, config)));
+        return await principal(await auth.scopeOfRequest(request, auth.ipOf(server, request)));
       } catch (err) {
         if (!(err instanceof GatewayError) || (err.status !== 401 && err.status !== 403)) throw err;
         // A revoked key or a changed password: drop the dead cookie too.
