@@ -46,12 +46,13 @@ export async function startServer(
   gateway.start();
   const { app } = gateway;
   // Our own 413 (in the client's protocol) fires first; Bun's hard limit sits above it.
-  // idleTimeout 0: long generations may be silent for minutes between events.
+  // The idle timeout closes idle keep-alive connections and stalled bodies; /v1 requests lift it while
+  // in flight (src/http/idle.ts), so long generations may be silent for minutes between events.
   try {
     app.listen({
       hostname: config.addr.hostname,
       port: config.addr.port,
-      idleTimeout: 0,
+      idleTimeout: config.idleTimeoutS,
       maxRequestBodySize: MAX_BODY_BYTES * 2,
       // Elysia turns SO_REUSEPORT on by default; with it a second gateway on a taken port would start
       // silently and the kernel would split connections between the two.

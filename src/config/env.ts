@@ -56,6 +56,12 @@ export interface Config {
    * connections). Off by default, so a second `serve` on a taken port fails instead of silently sharing.
    */
   reusePort: boolean;
+  /**
+   * SNODUS_IDLE_TIMEOUT_S — a connection on which no byte moves for this long is closed: idle keep-alive
+   * connections and stalled request bodies. /v1 requests are exempt while in flight (long generations
+   * and silent streams stay open); Bun itself closes connections that never finish their headers.
+   */
+  idleTimeoutS: number;
   /** SNODUS_DEFAULT_PRICE — `input,output` USD per million tokens for models the price table lacks. */
   defaultPrice: { inputPerMTok: number; outputPerMTok: number };
   /** SNODUS_LOG_LEVEL — debug, info, warn or error. */
@@ -167,6 +173,13 @@ export function loadConfig(env: Env): Config {
     connectTimeoutMs: millis("SNODUS_CONNECT_TIMEOUT_MS", 10_000),
     shutdownGraceMs: millis("SNODUS_SHUTDOWN_GRACE_MS", 30_000),
     reusePort: flag("SNODUS_REUSE_PORT"),
+    idleTimeoutS: check("SNODUS_IDLE_TIMEOUT_S", 30, (raw) => {
+      const n = Number(raw);
+      // Bun's limit for a connection's idle timeout.
+      if (!Number.isInteger(n) || n < 1 || n > 255)
+        throw new Error(`must be an integer number of seconds from 1 to 255 (got "${raw}")`);
+      return n;
+    }),
     defaultPrice: check("SNODUS_DEFAULT_PRICE", { inputPerMTok: 3, outputPerMTok: 15 }, parsePrice),
     logLevel: check("SNODUS_LOG_LEVEL", "info" as Config["logLevel"], (raw) => {
       if (raw === "debug" || raw === "info" || raw === "warn" || raw === "error") return raw;
