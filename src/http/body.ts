@@ -1,6 +1,6 @@
 // Request bodies read with a byte limit and parsed as JSON with a depth limit and strict UTF-8 — the
 // rules every JSON body the gateway parses itself follows (admin, sign-in, signup; /v1 through its reader).
-import { badRequest, tooLarge } from "../errors.ts";
+import { badRequest, GatewayError, tooLarge } from "../errors.ts";
 
 /** Admin, dashboard sign-in and signup bodies are a few hundred bytes; 1 MiB leaves room for any of them. */
 export const MAX_ADMIN_BODY_BYTES = 1024 * 1024;
@@ -18,26 +18,54 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 const overLimit = (max: number) => tooLarge(`Request body exceeds ${max} bytes`);
 
+const tooSlow = (ms: number) =>
+  new GatewayError(408, "timeout_error", `The request body did not arrive within ${ms} ms`, {
+    code: "request_timeout",
+  });
+
 /**
  * The body's bytes, refusing with 413 as soon as they pass `max`: a declared Content-Length over the
  * limit is refused before reading anything, and a chunked body stops being read one chunk past it.
+ * With `deadlineMs`, a body not complete by then is a 408 (for routes whose connections are exempt
+ * from the idle timeout, such as /v1 — see idle.ts).
  */
-export async function readBodyLimited(request: Request, max: number): Promise<Uint8Array<ArrayBuffer>> {
+export async function readBodyLimited(
+  request: Request,
+  max: number,
+  opts: { deadlineMs?: number } = {},
+): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (declared > max) throw overLimit(max);
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const parts: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      void reader.cancel().catch(() => {});
-      throw overLimit(max);
+  const { deadlineMs } = opts;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired =
+    deadlineMs === undefined
+      ? null
+      : new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            // Rejected first: cancelling ends the pending read, which must not read as a complete body.
+            reject(tooSlow(deadlineMs));
+            void reader.cancel().catch(() => {});
+          }, deadlineMs);
+        });
+  expired?.catch(() => {});
+  try {
+    for (;;) {
+      const { done, value } = await (expired ? Promise.race([reader.read(), expired]) : reader.read());
+      if (done) break;
+      size += value.byteLength;
+      if (size > max) {
+        void reader.cancel().catch(() => {});
+        throw overLimit(max);
+      }
+      parts.push(value);
     }
-    parts.push(value);
+  } finally {
+    clearTimeout(timer);
   }
   const out = new Uint8Array(size);
   let at = 0;
