@@ -2,6 +2,7 @@
 import { Elysia } from "elysia";
 import type { Config } from "./config/env.ts";
 import { errorResponse, GatewayError, notFound, protocolForPath } from "./errors.ts";
+import { idleTimeouts } from "./http/idle.ts";
 import { knownError } from "./http/known-errors.ts";
 import type { Logger } from "./log.ts";
 import { adminRoutes } from "./modules/admin/index.ts";
@@ -140,6 +141,7 @@ export function createApp(deps: AppDeps) {
 
 function buildApp(deps: AppDeps, proxy: ProxyContext, limitStore: LimitStore) {
   return new Elysia({ name: "snodus" })
+    .use(idleTimeouts(deps.config.idleTimeoutS))
     .onError(({ code, error, request, path }) => {
       const protocol = protocolForPath(path);
       const requestId = requestIdOf(request);
@@ -171,9 +173,18 @@ function buildApp(deps: AppDeps, proxy: ProxyContext, limitStore: LimitStore) {
         keys: proxy.keys,
         limits: limitStore,
         now: deps.now,
+        log: deps.log,
       }),
     )
-    .use(signupRoutes({ store: deps.store, config: deps.config, limits: limitStore, now: deps.now }))
+    .use(
+      signupRoutes({
+        store: deps.store,
+        config: deps.config,
+        limits: limitStore,
+        now: deps.now,
+        log: deps.log,
+      }),
+    )
     .use(landingRoutes(deps.config));
 }
 

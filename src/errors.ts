@@ -34,6 +34,11 @@ export type ErrorCode =
   | "not_found"
   | "conflict"
   | "invalid_json"
+  | "invalid_utf8"
+  | "invalid_string"
+  | "json_too_deep"
+  | "request_timeout"
+  | "store_unavailable"
   | "validation_error"
   | "upgrade_required";
 
@@ -70,6 +75,12 @@ export const notFound = (message: string) => new GatewayError(404, "not_found_er
 export const tooLarge = (message: string) => new GatewayError(413, "request_too_large", message);
 export const rateLimited = (message: string, retryAfter: number, headers: Record<string, string> = {}) =>
   new GatewayError(429, "rate_limit_error", message, { retryAfter, code: "rate_limit_exceeded", headers });
+/** The gateway's own database does not answer: try again shortly (a client's retry logic knows 503). */
+export const storeUnavailable = (retryAfter: number) =>
+  new GatewayError(503, "api_error", "The gateway's database is unavailable; retry shortly", {
+    retryAfter,
+    code: "store_unavailable",
+  });
 export const upstreamUnavailable = (message: string) => new GatewayError(502, "api_error", message);
 export const upstreamTimeout = (message: string) => new GatewayError(504, "timeout_error", message);
 

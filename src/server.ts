@@ -50,13 +50,23 @@ export async function startServer(
   if (config.routerEnabled && config.routerMethod === "score") preloadTokenizer();
   const { app } = gateway;
   // Our own 413 (in the client's protocol) fires first; Bun's hard limit sits above it.
-  // idleTimeout 0: long generations may be silent for minutes between events.
-  app.listen({
-    hostname: config.addr.hostname,
-    port: config.addr.port,
-    idleTimeout: 0,
-    maxRequestBodySize: MAX_BODY_BYTES * 2,
-  });
+  // The idle timeout closes idle keep-alive connections and stalled bodies; /v1 requests lift it while
+  // in flight (src/http/idle.ts), so long generations may be silent for minutes between events.
+  try {
+    app.listen({
+      hostname: config.addr.hostname,
+      port: config.addr.port,
+      idleTimeout: config.idleTimeoutS,
+      maxRequestBodySize: MAX_BODY_BYTES * 2,
+      // Elysia turns SO_REUSEPORT on by default; with it a second gateway on a taken port would start
+      // silently and the kernel would split connections between the two.
+      reusePort: config.reusePort,
+    });
+  } catch (err) {
+    await gateway.drain(0);
+    await store.close();
+    throw portInUse(err, config) ?? err;
+  }
   const server = app.server;
   if (!server) throw new Error("server failed to start");
   const host = config.addr.hostname.includes(":") ? `[${config.addr.hostname}]` : config.addr.hostname;
@@ -82,6 +92,17 @@ export async function startServer(
   };
   const local = config.addr.hostname === "0.0.0.0" || config.addr.hostname === "::" ? "127.0.0.1" : host;
   return { url: `http://${local}:${server.port}`, port: server.port ?? 0, store, gateway, shutdown };
+}
+
+/** A clear message for EADDRINUSE: which address, and how to share it on purpose. */
+function portInUse(err: unknown, config: Config): Error | null {
+  if ((err as { code?: unknown })?.code !== "EADDRINUSE") return null;
+  const { hostname, port } = config.addr;
+  const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+  return new Error(
+    `${host}:${port} is already in use (another snodus serve?); stop it, pick another SNODUS_ADDR, ` +
+      "or set SNODUS_REUSE_PORT=true on every process that should share the port",
+  );
 }
 
 /** With REDIS_URL, limits and alert de-duplication are shared by every instance (memory during outages). */

@@ -54,6 +54,17 @@ export interface Config {
   connectTimeoutMs: number;
   /** SNODUS_SHUTDOWN_GRACE_MS — how long SIGTERM waits for in-flight streams. */
   shutdownGraceMs: number;
+  /**
+   * SNODUS_REUSE_PORT — let several processes listen on one port (SO_REUSEPORT; the kernel spreads
+   * connections). Off by default, so a second `serve` on a taken port fails instead of silently sharing.
+   */
+  reusePort: boolean;
+  /**
+   * SNODUS_IDLE_TIMEOUT_S — a connection on which no byte moves for this long is closed: idle keep-alive
+   * connections and stalled request bodies. /v1 requests are exempt while in flight (long generations
+   * and silent streams stay open); Bun itself closes connections that never finish their headers.
+   */
+  idleTimeoutS: number;
   /** SNODUS_DEFAULT_PRICE — `input,output` USD per million tokens for models the price table lacks. */
   defaultPrice: { inputPerMTok: number; outputPerMTok: number };
   /** SNODUS_LOG_LEVEL — debug, info, warn or error. */
@@ -169,6 +180,14 @@ export function loadConfig(env: Env): Config {
     upstreamTimeoutMs: millis("SNODUS_UPSTREAM_TIMEOUT_MS", 600_000),
     connectTimeoutMs: millis("SNODUS_CONNECT_TIMEOUT_MS", 10_000),
     shutdownGraceMs: millis("SNODUS_SHUTDOWN_GRACE_MS", 30_000),
+    reusePort: flag("SNODUS_REUSE_PORT"),
+    idleTimeoutS: check("SNODUS_IDLE_TIMEOUT_S", 30, (raw) => {
+      const n = Number(raw);
+      // Bun's limit for a connection's idle timeout.
+      if (!Number.isInteger(n) || n < 1 || n > 255)
+        throw new Error(`must be an integer number of seconds from 1 to 255 (got "${raw}")`);
+      return n;
+    }),
     defaultPrice: check("SNODUS_DEFAULT_PRICE", { inputPerMTok: 3, outputPerMTok: 15 }, parsePrice),
     logLevel: check("SNODUS_LOG_LEVEL", "info" as Config["logLevel"], (raw) => {
       if (raw === "debug" || raw === "info" || raw === "warn" || raw === "error") return raw;

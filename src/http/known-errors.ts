@@ -4,6 +4,7 @@ import { ForbiddenError } from "../modules/auth/scope.ts";
 import { PlanLimitError } from "../modules/plans/caps.ts";
 import { ValidationError } from "../modules/users/service.ts";
 import { StoreConflictError, StoreNotFoundError } from "../store/types.ts";
+import { storeErrorResponse } from "./store-errors.ts";
 
 const invalid = (status: 400 | 422, code: ErrorCode, message: string, field?: string) =>
   new GatewayError(status, "invalid_request_error", message, { code, field });
@@ -11,6 +12,8 @@ const invalid = (status: 400 | 422, code: ErrorCode, message: string, field?: st
 /** The GatewayError an error stands for, or null when it is unexpected (a bug: logged, generic 500). */
 export function knownError(code: unknown, error: unknown): GatewayError | null {
   if (error instanceof GatewayError) return error;
+  // Elysia wraps whatever a body parser throws (our 401/413/400 from src/http/body.ts) in a ParseError.
+  if (code === "PARSE" && error instanceof Error && error.cause instanceof GatewayError) return error.cause;
   if (error instanceof StoreNotFoundError) {
     const entity = error.entity.charAt(0).toUpperCase() + error.entity.slice(1);
     return new GatewayError(404, "not_found_error", `${entity} ${error.id} not found`, { code: "not_found" });
@@ -30,6 +33,8 @@ export function knownError(code: unknown, error: unknown): GatewayError | null {
     return new GatewayError(403, "permission_error", error.message, { code: "plan_limit_reached" });
   if (error instanceof ForbiddenError)
     return new GatewayError(403, "permission_error", error.message, { code: "forbidden" });
+  const unavailable = storeErrorResponse(error);
+  if (unavailable) return unavailable;
   if (code === "PARSE") return invalid(400, "invalid_json", "The request body is not valid JSON");
   if (code === "VALIDATION") return validationError(error);
   return null;

@@ -53,7 +53,15 @@ async function openSqlite(path: string): Promise<Store> {
 }
 
 async function openPostgres(url: string): Promise<Store> {
-  const client = postgres(url, { max: 10, onnotice: () => {}, connect_timeout: 5 });
+  const client = postgres(url, {
+    max: 10,
+    onnotice: () => {},
+    connect_timeout: 5,
+    // postgres.js waits up to 20 s between reconnects after repeated failures (3^n/100 s); after an
+    // outage that wait, not the database, kept requests stalled. Capped at 1 s, recovery follows the
+    // database within about a second.
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
+  });
   const db = drizzlePg(client, { schema: pgSchema });
   const m = db as unknown as Migratable;
   await m.dialect.migrate(toMigrationMeta(postgresMigrations), m.session, { migrationsFolder: "" });

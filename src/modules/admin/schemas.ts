@@ -1,11 +1,15 @@
 // The admin API's TypeBox schemas: Elysia validates every input with them and the OpenAPI document is built from them.
 import { t } from "elysia";
 import { PLAN_IDS } from "../../store/plans.ts";
+import { MAX_BUDGET_CENTS, MAX_RATE_LIMIT } from "../account/ranges.ts";
 import { ValidationError } from "../users/service.ts";
 
 export const int = (description: string, opts: { minimum?: number; maximum?: number } = {}) =>
   t.Integer({ description, ...opts });
 const nullableInt = (description: string) => t.Nullable(t.Integer({ description, minimum: 0 }));
+/** A budget as input: its documented range (../account/ranges.ts) is part of the schema and the docs. */
+const budgetInput = (description: string) =>
+  t.Nullable(t.Integer({ description, minimum: 0, maximum: MAX_BUDGET_CENTS }));
 export const timestamp = (description: string) => t.String({ format: "date-time", description });
 export const uuid = (description: string) => t.String({ format: "uuid", description });
 const planId = t.Union(
@@ -122,16 +126,16 @@ export const KeyCreateBody = t.Object(
   {
     user_id: t.Optional(uuid("Owner; defaults to the calling admin for a team admin's key")),
     name: t.String({ minLength: 1, maxLength: 100 }),
-    rate_limit: t.Optional(int("Requests per minute (default 60)", { minimum: 1, maximum: 1_000_000 })),
-    budget_monthly_cents: t.Optional(nullableInt("Monthly budget in cents; null = none of its own")),
+    rate_limit: t.Optional(int("Requests per minute (default 60)", { minimum: 1, maximum: MAX_RATE_LIMIT })),
+    budget_monthly_cents: t.Optional(budgetInput("Monthly budget in cents; null = none of its own")),
   },
   { additionalProperties: false },
 );
 export const KeyPatchBody = t.Object(
   {
     name: t.Optional(t.String({ minLength: 1, maxLength: 100 })),
-    rate_limit: t.Optional(int("Requests per minute", { minimum: 1, maximum: 1_000_000 })),
-    budget_monthly_cents: t.Optional(nullableInt("Monthly budget in cents; null = none of its own")),
+    rate_limit: t.Optional(int("Requests per minute", { minimum: 1, maximum: MAX_RATE_LIMIT })),
+    budget_monthly_cents: t.Optional(budgetInput("Monthly budget in cents; null = none of its own")),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -176,7 +180,7 @@ export const TeamCreateBody = t.Object(
   {
     name: t.String({ minLength: 1, maxLength: 200 }),
     plan: t.Optional(planId),
-    budget_monthly_cents: t.Optional(nullableInt("Monthly budget in cents; null = unlimited")),
+    budget_monthly_cents: t.Optional(budgetInput("Monthly budget in cents; null = unlimited")),
   },
   { additionalProperties: false },
 );

@@ -1,4 +1,5 @@
 // Virtual-key lookups through memory: one store read per new key, none once warm, revalidated in bulk.
+import { StoreTimeoutError } from "../../http/store-errors.ts";
 import type { KeyIdentity, Store } from "../../store/types.ts";
 
 export interface KeyCacheOptions {
@@ -8,6 +9,12 @@ export interface KeyCacheOptions {
   negativeTtlMs?: number;
   /** Bound on remembered unknown hashes, so a flood of random keys cannot grow memory. */
   maxNegative?: number;
+  /**
+   * Longest a request waits for a new key's lookup. A database that accepts connections but never
+   * answers (or a driver stuck reconnecting) would otherwise hold the request forever; past this the
+   * request gets 503 and the next one tries again.
+   */
+  lookupTimeoutMs?: number;
   now?: () => number;
   onError?: (err: unknown) => void;
 }
@@ -30,6 +37,7 @@ export class KeyCache {
       refreshMs: opts.refreshMs ?? 500,
       negativeTtlMs: opts.negativeTtlMs ?? 60_000,
       maxNegative: opts.maxNegative ?? 100_000,
+      lookupTimeoutMs: opts.lookupTimeoutMs ?? 3_000,
       now: opts.now ?? Date.now,
       onError: opts.onError,
     };
@@ -51,7 +59,7 @@ export class KeyCache {
 
   async #load(hash: string): Promise<KeyIdentity | null> {
     this.lookups++;
-    const identity = await this.#store.keys.identityByHash(hash);
+    const identity = await this.#bounded(this.#store.keys.identityByHash(hash));
     if (identity) {
       this.#positive.set(hash, identity);
       this.#byId.set(identity.key.id, hash);
@@ -64,6 +72,17 @@ export class KeyCache {
       this.#negative.set(hash, this.#opts.now() + this.#opts.negativeTtlMs);
     }
     return identity;
+  }
+
+  #bounded<T>(lookup: Promise<T>): Promise<T> {
+    const ms = this.#opts.lookupTimeoutMs;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StoreTimeoutError("key lookup", ms)), ms);
+    });
+    // A late answer is dropped; the lookup itself cannot be cancelled.
+    lookup.catch(() => {});
+    return Promise.race([lookup, expired]).finally(() => clearTimeout(timer));
   }
 
   /** Drops one key so the next request re-reads it (the admin API calls this after a change). */

@@ -2,7 +2,8 @@
 // (sign in, who am I, sign out) — the page itself needs no credentials; everything it shows does.
 import { Elysia, t } from "elysia";
 import { forbidden, GatewayError, notFound } from "../../errors.ts";
-import { type AdminAuth, type AdminDeps, clientIp } from "../admin/auth.ts";
+import { readAdminJson } from "../../http/body.ts";
+import type { AdminAuth, AdminDeps } from "../admin/auth.ts";
 import type { Scope } from "../auth/scope.ts";
 import { DASHBOARD_ASSETS, DASHBOARD_HTML } from "./assets.gen.ts";
 import {
@@ -122,12 +123,18 @@ export function dashboardRoutes(deps: AdminDeps, auth: AdminAuth) {
             ? `Bearer ${credential.secret}`
             : `Basic ${Buffer.from(`${credential.username}:${body.password ?? ""}`).toString("base64")}`;
         // The admin API's own rules decide (admin role, revoked keys, failed-login throttling).
-        const scope = await auth.scopeOf(new Headers({ authorization }), clientIp(server, request, config));
+        const scope = await auth.scopeOf(new Headers({ authorization }), auth.ipOf(server, request));
         set.headers["set-cookie"] = sessionCookie(issueSession(config, credential, now()), secure(request));
         set.headers["cache-control"] = "no-store";
         return principal(scope);
       },
       {
+        // The CSRF check needs no body, so a forged sign-in is refused before one is read.
+        parse: ({ request }) => {
+          if (!csrfSafe("POST", request.headers))
+            throw forbidden(`Sign-in needs the ${CSRF_HEADER}: 1 header`, "csrf");
+          return readAdminJson(request);
+        },
         body: SignInBody,
         response: { 200: Principal },
         detail: { tags, summary: "Dashboard sign-in: sets an HttpOnly session cookie" },
@@ -150,7 +157,7 @@ export function dashboardRoutes(deps: AdminDeps, auth: AdminAuth) {
     async ({ request, server, set }) => {
       set.headers["cache-control"] = "no-store";
       try {
-        return await principal(await auth.scopeOfRequest(request, clientIp(server, request, config)));
+        return await principal(await auth.scopeOfRequest(request, auth.ipOf(server, request)));
       } catch (err) {
         if (!(err instanceof GatewayError) || (err.status !== 401 && err.status !== 403)) throw err;
         // A revoked key or a changed password: drop the dead cookie too.

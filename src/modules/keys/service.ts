@@ -1,6 +1,8 @@
 // Key lifecycle shared by the CLI and the admin API: create, list, update, rotate, revoke — within a scope.
+
 import type { ApiKey, KeyIdentity, KeyPatch, Page, Paged, Store, TeamKey } from "../../store/types.ts";
 import { StoreNotFoundError } from "../../store/types.ts";
+import { validBudgetCents, validRateLimit } from "../account/ranges.ts";
 import { assertSees, ForbiddenError, GLOBAL, type Scope, teamFilter } from "../auth/scope.ts";
 import { planCap, withinCap } from "../plans/caps.ts";
 import { ValidationError } from "../users/service.ts";
@@ -32,6 +34,8 @@ export async function createKey(store: Store, input: CreateKeyInput): Promise<Cr
   if (!user) throw new StoreNotFoundError("user", input.userId);
   assertSees(scope, user.teamId, "user", input.userId);
   const name = validKeyName(input.name);
+  validRateLimit(input.rateLimit);
+  validBudgetCents(input.budgetMonthlyCents);
   if (scope.kind === "team") await assertWithinTeamBudget(store, user.teamId, input.budgetMonthlyCents);
   const cap = input.enforcePlan ? await planCap(store, user.teamId, "maxKeys") : null;
   const generated = generateKey();
@@ -80,12 +84,9 @@ export async function updateKey(store: Store, scope: Scope, id: string, patch: K
   const { team } = await findKey(store, scope, id);
   const clean: KeyPatch = {};
   if (patch.name !== undefined) clean.name = validKeyName(patch.name);
-  if (patch.rateLimit !== undefined) {
-    if (!Number.isInteger(patch.rateLimit) || patch.rateLimit < 1)
-      throw new ValidationError("rate_limit", "must be a positive integer");
-    clean.rateLimit = patch.rateLimit;
-  }
+  if (patch.rateLimit !== undefined) clean.rateLimit = validRateLimit(patch.rateLimit);
   if (patch.budgetMonthlyCents !== undefined) {
+    validBudgetCents(patch.budgetMonthlyCents);
     if (scope.kind === "team") await assertWithinTeamBudget(store, team.id, patch.budgetMonthlyCents);
     clean.budgetMonthlyCents = patch.budgetMonthlyCents;
   }

@@ -7,7 +7,7 @@ import { authenticate } from "../auth/authenticate.ts";
 import type { Admission } from "../limits/guard.ts";
 import { Attempt } from "./attempt.ts";
 import type { ProxyContext } from "./context.ts";
-import { readJsonBody } from "./request-body.ts";
+import { assertShallow, readJsonBody } from "./request-body.ts";
 import { respondEmbeddings, respondPassthrough, respondPivot } from "./respond.ts";
 import { planRoute } from "./route-plan.ts";
 
@@ -24,9 +24,14 @@ export async function runPipeline(
   const identity = await authenticate(request.headers, ctx.keys, startedAt);
   const body = await readJsonBody(request);
   const parsed = translating(() => door.parse(body.json));
+  // Passthrough never walks the body; translation and routing do, recursively: a hostile nesting
+  // depth is refused before either runs.
+  const walks =
+    parsed.model === "auto" || !ctx.providers.resolve(parsed.model)?.provider.passthrough[door.protocol];
+  if (walks) assertShallow(body.bytes);
   // Stickiness is per key: two clients with the same prompt do not share a conversation.
   const plan = translating(() => planRoute(ctx, parsed, identity.key.id));
-  const clientPath = new URL(request.url).pathname;
+  const clientUrl = new URL(request.url);
 
   let firstAdmission: Admission | null = null;
   for (let i = 0; i < plan.candidates.length; i++) {
@@ -48,6 +53,27 @@ export async function runPipeline(
     const maxTokens = parsed.maxTokens ?? provider.maxOutputTokens(model);
     // Anthropic requires max_tokens; OpenAI clients may leave it out, meaning "the model's maximum".
     const pivotBody = pivot && !pivot.max_tokens ? { ...pivot, max_tokens: maxTokens } : pivot;
+
+    // The upstream request is built before anything is reserved: a body the provider's codec cannot
+    // carry is the client's mistake (400), and must cost nothing.
+    let injected = false;
+    const call = translating(
+      (): { url: string; headers: Headers; body: Uint8Array<ArrayBuffer> | string } => {
+        // The client's headers as they came: each codec copies the end-to-end ones it forwards, once.
+        const incoming = request.headers;
+        if (route) {
+          const out = route.body(body.json, body.bytes, body.text, model);
+          injected = out.injected;
+          return {
+            url: `${target.baseUrl}${route.path(clientUrl.pathname)}${clientUrl.search}`,
+            headers: route.headers(target, incoming),
+            body: out.bytes,
+          };
+        }
+        if (embeddings) return embeddings.request(target, body.json, model, incoming);
+        return provider.pivot.request(target, pivotBody as NonNullable<typeof pivotBody>, model, incoming);
+      },
+    );
 
     // Every attempt reserves its own worst case; only the first counts against the rate limit.
     const admission = await ctx.limits.admit(
@@ -76,25 +102,7 @@ export async function runPipeline(
     });
 
     let upstream: Response;
-    let injected = false;
     try {
-      // The client's headers as they came: each codec copies the end-to-end ones it forwards, once.
-      const incoming = request.headers;
-      let call: { url: string; headers: Headers; body: Uint8Array<ArrayBuffer> | string };
-      if (route) {
-        const out = route.body(body.json, body.bytes, body.text, model);
-        injected = out.injected;
-        const url = new URL(request.url);
-        call = {
-          url: `${target.baseUrl}${route.path(clientPath)}${url.search}`,
-          headers: route.headers(target, incoming),
-          body: out.bytes,
-        };
-      } else if (embeddings) {
-        call = embeddings.request(target, body.json, model, incoming);
-      } else {
-        call = provider.pivot.request(target, pivotBody as NonNullable<typeof pivotBody>, model, incoming);
-      }
       upstream = await callUpstream({
         ...call,
         method: "POST",

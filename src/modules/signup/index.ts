@@ -2,6 +2,8 @@
 import { Elysia, t } from "elysia";
 import type { Config } from "../../config/env.ts";
 import { rateLimited } from "../../errors.ts";
+import { readAdminJson } from "../../http/body.ts";
+import type { Logger } from "../../log.ts";
 import type { Store } from "../../store/types.ts";
 import { clientIp } from "../admin/auth.ts";
 import { rejectUnknown } from "../admin/schemas.ts";
@@ -16,6 +18,7 @@ export interface SignupDeps {
   /** Counts signups per address, across instances when limits live in Redis. */
   limits: LimitStore;
   now: () => number;
+  log?: Logger;
 }
 
 const SignupBody = t.Object({
@@ -35,7 +38,7 @@ export function signupRoutes(deps: SignupDeps) {
     async ({ body, request, server, set }) => {
       const gate = await deps.limits.attempt({
         gate: "signup",
-        subject: clientIp(server, request, deps.config),
+        subject: clientIp(server, request, deps.config, deps.log),
         max: SIGNUPS_PER_HOUR,
         windowMs: 60 * 60_000,
         now: deps.now(),
@@ -53,6 +56,10 @@ export function signupRoutes(deps: SignupDeps) {
         key: { id: key.id, name: key.name, key_prefix: key.keyPrefix, rate_limit: key.rateLimit },
       };
     },
-    { body: SignupBody, parse: "json", transform: rejectUnknown(SignupBody) },
+    {
+      body: SignupBody,
+      parse: ({ request }) => readAdminJson(request),
+      transform: rejectUnknown(SignupBody),
+    },
   );
 }

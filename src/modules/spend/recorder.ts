@@ -21,7 +21,12 @@ export class SpendRecorder {
   #queue: SpendRow[] = [];
   #lastUsed = new Map<string, Date>();
   #timer: ReturnType<typeof setTimeout> | null = null;
-  #flushing: Promise<void> | null = null;
+  #flushing: Promise<boolean> | null = null;
+  #running = false;
+  /** Rows ever recorded; `written` catches up with it. */
+  #accepted = 0;
+  /** flush() calls waiting for the writer to make progress. */
+  #waiters: (() => void)[] = [];
   #failures = 0;
   /** Subscribers learn about every row as it is recorded (budgets settle from this). */
   readonly #listeners: ((row: SpendRow) => void)[] = [];
@@ -39,9 +44,10 @@ export class SpendRecorder {
 
   record(row: SpendRow): void {
     this.#queue.push(row);
+    this.#accepted++;
     this.#lastUsed.set(row.apiKeyId, row.createdAt);
     for (const l of this.#listeners) l(row);
-    if (this.#queue.length >= this.#opts.batchSize) void this.flush();
+    if (this.#queue.length >= this.#opts.batchSize) void this.#drainShared();
     else this.#schedule(this.#opts.flushMs);
   }
 
@@ -54,46 +60,106 @@ export class SpendRecorder {
     if (this.#timer) return;
     this.#timer = setTimeout(() => {
       this.#timer = null;
-      void this.flush();
+      void this.#drainShared();
     }, ms);
   }
 
-  /** Writes everything queued so far; concurrent callers share one write. */
-  flush(): Promise<void> {
-    this.#flushing ??= this.#drain().finally(() => {
-      this.#flushing = null;
-    });
+  /**
+   * Resolves once every row recorded before the call is in the store, waiting through failed writes
+   * (they are retried with backoff). Rows are written in order, so counting them is enough.
+   */
+  async flush(): Promise<void> {
+    await this.#writtenUpTo(this.#accepted, Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Waits until `written` reaches `target` or `until` passes. It waits on the writer's progress, not on
+   * the drain ending, so steady traffic arriving after the call cannot hold it up.
+   */
+  async #writtenUpTo(target: number, until: number): Promise<boolean> {
+    while (this.written < target) {
+      if (Date.now() >= until) return false;
+      const progress = new Promise<void>((resolve) => this.#waiters.push(resolve));
+      const drained = this.#drainShared();
+      let deadline: ReturnType<typeof setTimeout> | undefined;
+      const expired = Number.isFinite(until)
+        ? new Promise<boolean>((resolve) => {
+            deadline = setTimeout(() => resolve(false), Math.max(0, until - Date.now()));
+          })
+        : null;
+      const failed = await Promise.race([
+        progress.then(() => false),
+        drained.then((ok) => !ok),
+        ...(expired ? [expired] : []),
+      ]);
+      clearTimeout(deadline);
+      if (failed && this.written < target)
+        await Bun.sleep(Math.min(this.#retryDelay(), Math.max(0, until - Date.now())));
+    }
+    return true;
+  }
+
+  #progressed(): void {
+    for (const wake of this.#waiters.splice(0)) wake();
+  }
+
+  #retryDelay(): number {
+    return Math.min(30_000, 250 * 2 ** Math.min(this.#failures, 7));
+  }
+
+  /** One drain at a time; a caller arriving during a drain joins it. */
+  #drainShared(): Promise<boolean> {
+    // `#running`, not the promise, says whether a drain is under way: a drain with nothing to do
+    // finishes before its promise could be stored, and a stored finished promise would never write again.
+    if (!this.#running || !this.#flushing) {
+      this.#running = true;
+      this.#flushing = this.#drain();
+    }
     return this.#flushing;
   }
 
-  async #drain(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.slice(0, this.#opts.batchSize * 4);
-      try {
-        await this.#store.spend.insertMany(batch);
-      } catch (err) {
-        this.#failures++;
-        const delay = Math.min(30_000, 250 * 2 ** Math.min(this.#failures, 7));
-        this.#log.error("spend rows could not be written; will retry", {
-          rows: this.#queue.length,
-          retryInMs: delay,
-          err,
-        });
-        this.#schedule(delay);
-        return;
+  /**
+   * Writes until the queue is empty, `last_used_at` included, and only then lets go: rows recorded while
+   * it was busy (even during the touch) are picked up by the same drain, so nothing is left without a
+   * writer. False when a write failed (a retry is scheduled).
+   */
+  async #drain(): Promise<boolean> {
+    try {
+      for (;;) {
+        while (this.#queue.length > 0) {
+          const batch = this.#queue.slice(0, this.#opts.batchSize * 4);
+          try {
+            await this.#store.spend.insertMany(batch);
+          } catch (err) {
+            this.#failures++;
+            const delay = this.#retryDelay();
+            this.#log.error("spend rows could not be written; will retry", {
+              rows: this.#queue.length,
+              retryInMs: delay,
+              err,
+            });
+            this.#schedule(delay);
+            return false;
+          }
+          this.#failures = 0;
+          this.#queue.splice(0, batch.length);
+          this.written += batch.length;
+          this.#progressed();
+        }
+        if (this.#lastUsed.size > 0) {
+          const touched = this.#lastUsed;
+          this.#lastUsed = new Map();
+          try {
+            await this.#store.keys.touch(touched);
+          } catch (err) {
+            this.#log.warn("last_used_at update failed", { err });
+          }
+        }
+        if (this.#queue.length === 0) return true;
       }
-      this.#failures = 0;
-      this.#queue.splice(0, batch.length);
-      this.written += batch.length;
-    }
-    if (this.#lastUsed.size > 0) {
-      const touched = this.#lastUsed;
-      this.#lastUsed = new Map();
-      try {
-        await this.#store.keys.touch(touched);
-      } catch (err) {
-        this.#log.warn("last_used_at update failed", { err });
-      }
+    } finally {
+      // Synchronously, before the promise settles: a record() right after must start a new drain.
+      this.#running = false;
     }
   }
 
@@ -101,12 +167,9 @@ export class SpendRecorder {
   async close(deadlineMs = 30_000): Promise<number> {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
-    const until = Date.now() + deadlineMs;
-    while (this.#queue.length > 0 && Date.now() < until) {
-      await this.flush();
-      if (this.#queue.length > 0) await Bun.sleep(Math.min(500, Math.max(0, until - Date.now())));
-    }
+    await this.#writtenUpTo(this.#accepted, Date.now() + deadlineMs);
     if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
     if (this.#queue.length > 0)
       this.#log.error("shutdown with unwritten spend rows", { rows: this.#queue.length });
     return this.#queue.length;

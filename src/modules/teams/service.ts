@@ -1,7 +1,9 @@
 // Team rules shared by the CLI and the admin API: validation, scope, and who may change plans.
+
 import { PLAN_IDS } from "../../store/plans.ts";
 import type { Page, Paged, Store, Team, TeamPatch } from "../../store/types.ts";
 import { StoreNotFoundError } from "../../store/types.ts";
+import { validBudgetCents } from "../account/ranges.ts";
 import { assertSees, GLOBAL, requireGlobal, type Scope, teamFilter } from "../auth/scope.ts";
 import { ValidationError } from "../users/service.ts";
 
@@ -21,7 +23,7 @@ export async function createTeam(
   if (!name) throw new ValidationError("name", "must not be empty");
   return store.teams.create({
     name,
-    budgetMonthlyCents: input.budgetMonthlyCents ?? null,
+    budgetMonthlyCents: validBudgetCents(input.budgetMonthlyCents ?? null),
     plan: validPlan(input.plan ?? "free"),
   });
 }
@@ -32,7 +34,8 @@ export async function updateTeam(store: Store, id: string, patch: TeamPatch): Pr
     clean.name = patch.name.trim();
     if (!clean.name) throw new ValidationError("name", "must not be empty");
   }
-  if (patch.budgetMonthlyCents !== undefined) clean.budgetMonthlyCents = patch.budgetMonthlyCents;
+  if (patch.budgetMonthlyCents !== undefined)
+    clean.budgetMonthlyCents = validBudgetCents(patch.budgetMonthlyCents);
   if (patch.plan !== undefined) clean.plan = validPlan(patch.plan);
   return store.teams.update(id, clean);
 }

@@ -49,6 +49,8 @@ export function joinText(content: string | readonly AnthropicContentBlock[], sep
 /** The top-level `system` prompt as one string, or null when there is none. cache_control is dropped. */
 export function systemPrompt(body: AnthropicMessagesBody): string | null {
   if (body.system === undefined || body.system === null) return null;
+  if (typeof body.system !== "string" && !Array.isArray(body.system))
+    throw new TranslationError("system: must be a string or an array of text blocks");
   const text = joinText(body.system, "\n\n");
   return text === "" ? null : text;
 }

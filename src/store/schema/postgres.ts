@@ -1,5 +1,16 @@
 // Postgres tables; every export name and column mirrors ./sqlite.ts (checked in ./parity.ts).
-import { bigint, boolean, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
 
@@ -12,13 +23,18 @@ export const plans = pgTable("plans", {
   maxKeys: integer("max_keys"),
 });
 
-export const teams = pgTable("teams", {
-  id: uuid("id").primaryKey(),
-  name: text("name").notNull().unique(),
-  budgetMonthlyCents: bigint("budget_monthly_cents", { mode: "number" }),
-  plan: text("plan").notNull().default("free"),
-  createdAt: createdAt(),
-});
+export const teams = pgTable(
+  "teams",
+  {
+    id: uuid("id").primaryKey(),
+    name: text("name").notNull().unique(),
+    budgetMonthlyCents: bigint("budget_monthly_cents", { mode: "number" }),
+    plan: text("plan").notNull().default("free"),
+    createdAt: createdAt(),
+  },
+  // Company names are unique whatever their case ("Acme" blocks "acme"), at signup and in the admin API.
+  (t) => [uniqueIndex("teams_name_lower_key").on(sql`lower(${t.name})`)],
+);
 
 export const users = pgTable(
   "users",

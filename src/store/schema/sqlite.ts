@@ -1,6 +1,6 @@
 // SQLite tables; every export name and column mirrors ./postgres.ts (checked in ./parity.ts).
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // Timestamps are integer milliseconds so ordering and range queries stay index-friendly.
 const createdAt = () =>
@@ -15,13 +15,18 @@ export const plans = sqliteTable("plans", {
   maxKeys: integer("max_keys"),
 });
 
-export const teams = sqliteTable("teams", {
-  id: text("id").primaryKey(),
-  name: text("name").notNull().unique(),
-  budgetMonthlyCents: integer("budget_monthly_cents"),
-  plan: text("plan").notNull().default("free"),
-  createdAt: createdAt(),
-});
+export const teams = sqliteTable(
+  "teams",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull().unique(),
+    budgetMonthlyCents: integer("budget_monthly_cents"),
+    plan: text("plan").notNull().default("free"),
+    createdAt: createdAt(),
+  },
+  // Company names are unique whatever their case ("Acme" blocks "acme"), at signup and in the admin API.
+  (t) => [uniqueIndex("teams_name_lower_key").on(sql`lower(${t.name})`)],
+);
 
 export const users = sqliteTable(
   "users",

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX `teams_name_lower_key` ON `teams` (lower("name"));
