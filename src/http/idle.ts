@@ -20,11 +20,28 @@ function isLongRunning(url: string): boolean {
   return at >= 0 && LONG_RUNNING.some((prefix) => url.startsWith(prefix, at));
 }
 
+/** Streamed answers that say themselves when they end (the proxy's metered streams). */
+const streamEnds = new WeakMap<Response, Promise<void>>();
+
+/**
+ * Registers when a streamed answer ends, so the connection's idle timeout comes back then without
+ * wrapping the stream in one more layer (every chunk of every /v1 stream would pass through it).
+ */
+export function endsWhen(response: Response, ended: Promise<void>): Response {
+  streamEnds.set(response, ended);
+  return response;
+}
+
 /**
  * The response, whose end puts the connection back under the idle timeout. A streamed answer is
  * followed to its last chunk (or its cancellation); anything else is in memory already.
  */
 export function restoreIdleAfter(response: Response, restore: () => void): Response {
+  const ended = streamEnds.get(response);
+  if (ended) {
+    void ended.then(restore);
+    return response;
+  }
   const type = response.headers.get("content-type") ?? "";
   if (!response.body || !STREAMING.test(type)) {
     restore();

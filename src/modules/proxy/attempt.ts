@@ -1,5 +1,6 @@
 // One attempt at answering a request on one model: it owns the in-flight count, the spend row and the settlement.
 import { GatewayError } from "../../errors.ts";
+import { endsWhen } from "../../http/idle.ts";
 import type { Usage } from "../../pricing/usage.ts";
 import { emptyUsage } from "../../pricing/usage.ts";
 import type { ProviderName } from "../../providers/index.ts";
@@ -182,10 +183,13 @@ export class Attempt implements Cuttable {
     headers: Headers,
   ): Response {
     const ctx = this.#ctx;
+    let ended!: () => void;
+    const end = new Promise<void>((resolve) => (ended = resolve));
     const stream = meteredStream(upstreamBody, {
       ...hooks,
       idleTimeoutMs: ctx.config.upstreamTimeoutMs,
       onFinish: (outcome) => {
+        ended();
         this.finish(hooks.usage(), outcome === "shutdown" ? SHUTDOWN_STATUS : hooks.status(outcome));
         if (outcome !== "complete")
           ctx.log.info("stream ended early", { requestId: this.requestId, outcome });
@@ -195,7 +199,7 @@ export class Attempt implements Cuttable {
     this.headers(headers);
     headers.set("x-accel-buffering", "no");
     headers.set("cache-control", "no-cache");
-    return new Response(stream.body, { status, headers });
+    return endsWhen(new Response(stream.body, { status, headers }), end);
   }
 }
 
