@@ -2,6 +2,7 @@
 import type { Door } from "../../doors/types.ts";
 import { badRequest, GatewayError, notFound } from "../../errors.ts";
 import { upstreamRequestHeaders } from "../../http/headers.ts";
+import { embeddingsCodecOf } from "../../providers/embeddings.ts";
 import { TranslationError } from "../../providers/translate/content.ts";
 import { callUpstream } from "../../providers/upstream.ts";
 import { authenticate } from "../auth/authenticate.ts";
@@ -40,9 +41,12 @@ export async function runPipeline(
     }
     const { provider, target } = resolved;
     const route = provider.passthrough[door.protocol] ?? null;
-    const embeddings = door.kind === "embeddings" ? provider.embeddings : undefined;
+    const embeddings = door.kind === "embeddings" && !route ? embeddingsCodecOf(provider) : undefined;
     if (!route && door.kind === "embeddings" && !embeddings)
       throw badRequest(`"${model}" is served by ${provider.name}, which has no embeddings API`);
+    // Embeddings cross providers as OpenAI's request (the embeddings pivot).
+    const embeddingsBody =
+      embeddings && door.kind === "embeddings" ? translating(() => door.toOpenAI(body.json)) : null;
     // Translation problems are the client's (400) and must surface before anything is reserved.
     const pivot = route || door.kind === "embeddings" ? null : translating(() => parsed.pivot?.() ?? null);
     const maxTokens = parsed.maxTokens ?? provider.maxOutputTokens(model);
@@ -89,8 +93,8 @@ export async function runPipeline(
           headers: route.headers(target, incoming),
           body: out.bytes,
         };
-      } else if (embeddings) {
-        call = embeddings.request(target, body.json, model, incoming);
+      } else if (embeddings && embeddingsBody) {
+        call = embeddings.request(target, embeddingsBody, model, incoming);
       } else {
         call = provider.pivot.request(target, pivotBody as NonNullable<typeof pivotBody>, model, incoming);
       }
@@ -127,7 +131,12 @@ export async function runPipeline(
     const input = { ctx, attempt, upstream, provider, parsed, requestId };
     if (route) return respondPassthrough({ ...input, route, injected });
     if (door.kind === "embeddings")
-      return respondEmbeddings({ ...input, door, codec: embeddings as NonNullable<typeof embeddings> });
+      return respondEmbeddings({
+        ...input,
+        door,
+        codec: embeddings as NonNullable<typeof embeddings>,
+        body: embeddingsBody as NonNullable<typeof embeddingsBody>,
+      });
     return respondPivot({ ...input, door, pivot: pivotBody as NonNullable<typeof pivotBody> });
   }
   // Only reachable when every fallback lacked a provider after the first was refused.
