@@ -1,6 +1,7 @@
 // Builds the gateway from its dependencies; tests call this with fakes and serve it on port 0.
 import { Elysia } from "elysia";
 import type { Config } from "./config/env.ts";
+import { configuredPrice } from "./config/providers-file.ts";
 import { errorResponse, GatewayError, notFound, protocolForPath } from "./errors.ts";
 import { knownError } from "./http/known-errors.ts";
 import type { Logger } from "./log.ts";
@@ -62,6 +63,7 @@ export function createGateway(deps: AppDeps): Gateway {
   const inflight = new Inflight();
   const pricer = createPricer({
     defaultPrice: defaultPrice(deps.config),
+    configured: (model) => configuredPrice(deps.config.providers, model),
     onUnknown: (model) =>
       deps.log.warn("model not in the price table; using SNODUS_DEFAULT_PRICE", { model }),
   });
@@ -171,6 +173,7 @@ function buildApp(deps: AppDeps, proxy: ProxyContext, limitStore: LimitStore) {
         keys: proxy.keys,
         limits: limitStore,
         now: deps.now,
+        providers: proxy.providers,
       }),
     )
     .use(signupRoutes({ store: deps.store, config: deps.config, limits: limitStore, now: deps.now }))

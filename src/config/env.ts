@@ -2,6 +2,7 @@
 import type { BlockList } from "node:net";
 import { parseTrustedProxies } from "../http/client-ip.ts";
 import { parseDatabaseUrl, type StoreLocation } from "./database-url.ts";
+import { type ConfiguredProvider, loadProvidersFile } from "./providers-file.ts";
 import { Secret } from "./secret.ts";
 
 export interface Config {
@@ -55,6 +56,8 @@ export interface Config {
   defaultPrice: { inputPerMTok: number; outputPerMTok: number };
   /** SNODUS_LOG_LEVEL — debug, info, warn or error. */
   logLevel: "debug" | "info" | "warn" | "error";
+  /** SNODUS_CONFIG — a TOML or JSON file declaring OpenAI-compatible upstreams (`providers-file.ts`). */
+  providers: ConfiguredProvider[];
 }
 
 export type Env = Record<string, string | undefined>;
@@ -166,6 +169,7 @@ export function loadConfig(env: Env): Config {
       if (raw === "debug" || raw === "info" || raw === "warn" || raw === "error") return raw;
       throw new Error(`must be debug, info, warn or error (got "${raw}")`);
     }),
+    providers: loadProvidersFile(get("SNODUS_CONFIG"), env, problems),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

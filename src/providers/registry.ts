@@ -2,7 +2,7 @@
 import type { Config } from "../config/env.ts";
 import type { Logger } from "../log.ts";
 import type { Tier } from "../modules/router/rules.ts";
-import { PROVIDERS, type Provider, type ProviderName } from "./index.ts";
+import { type BuiltinName, type Provider, type ProviderName, providersFor } from "./index.ts";
 import type { ProviderTarget } from "./types.ts";
 
 export type { ProviderName } from "./index.ts";
@@ -25,16 +25,18 @@ export interface ResolvedProvider {
 /** Discovered model lists (Ollama's) are refreshed this often (and at start). */
 const DISCOVERY_REFRESH_MS = 60_000;
 
-/** The router's default tiers per provider, best first in PROVIDERS order. */
-const DEFAULT_TIERS: Partial<Record<ProviderName, Record<Tier, string>>> = {
-  anthropic: { cheap: "claude-haiku-4-5", middle: "claude-sonnet-4-5", top: "claude-opus-4-5" },
-  openai: { cheap: "gpt-4o-mini", middle: "gpt-4.1", top: "gpt-5" },
-};
+/** The router's default tiers per built-in provider, best first in resolution order. */
+const DEFAULT_TIERS = new Map<ProviderName, Record<Tier, string>>([
+  ["anthropic", { cheap: "claude-haiku-4-5", middle: "claude-sonnet-4-5", top: "claude-opus-4-5" }],
+  ["openai", { cheap: "gpt-4o-mini", middle: "gpt-4.1", top: "gpt-5" }],
+] satisfies [BuiltinName, Record<Tier, string>][]);
 
 export class ProviderRegistry {
   readonly #config: Config;
   readonly #fetch: typeof fetch;
   readonly #log: Logger;
+  /** Configured upstreams first, then the built-in ones (see providersFor). */
+  readonly #providers: readonly Provider[];
   readonly #discovered = new Map<ProviderName, string[]>();
   readonly #reachable = new Map<ProviderName, boolean>();
   #timer: ReturnType<typeof setInterval> | null = null;
@@ -43,23 +45,24 @@ export class ProviderRegistry {
     this.#config = config;
     this.#fetch = fetchImpl;
     this.#log = log;
+    this.#providers = providersFor(config);
   }
 
   configured(): ProviderName[] {
-    return PROVIDERS.filter((p) => p.target(this.#config) !== null).map((p) => p.name);
+    return this.#providers.filter((p) => p.target(this.#config) !== null).map((p) => p.name);
   }
 
   /**
    * The provider for a model, or null when no configured provider serves it. Discovered names win
-   * (a local `qwen3:8b` is Ollama's), then families in PROVIDERS order.
+   * (a local `qwen3:8b` is Ollama's), then families in resolution order.
    */
   resolve(model: string): ResolvedProvider | null {
-    for (const provider of PROVIDERS) {
+    for (const provider of this.#providers) {
       if (!this.#discovered.get(provider.name)?.includes(model)) continue;
       const target = provider.target(this.#config);
       if (target) return { provider, target };
     }
-    for (const provider of PROVIDERS) {
+    for (const provider of this.#providers) {
       if (!provider.servesFamily(model)) continue;
       const target = provider.target(this.#config);
       return target ? { provider, target } : null;
@@ -75,7 +78,7 @@ export class ProviderRegistry {
   /** The same list with the provider that serves each model. */
   modelEntries(): { id: string; provider: ProviderName }[] {
     const out: { id: string; provider: ProviderName }[] = [];
-    for (const p of PROVIDERS) {
+    for (const p of this.#providers) {
       if (!p.target(this.#config)) continue;
       for (const id of [...p.models, ...(this.#discovered.get(p.name) ?? [])])
         out.push({ id, provider: p.name });
@@ -87,9 +90,9 @@ export class ProviderRegistry {
   tiers(): Record<Tier, string | null> {
     const t = this.#config.routerTiers;
     let defaults: Record<Tier, string | null> = { cheap: null, middle: null, top: null };
-    for (const p of PROVIDERS) {
+    for (const p of this.#providers) {
       if (!p.target(this.#config)) continue;
-      const tiers = DEFAULT_TIERS[p.name];
+      const tiers = DEFAULT_TIERS.get(p.name);
       const first = this.#discovered.get(p.name)?.[0] ?? null;
       if (tiers) {
         defaults = tiers;
@@ -114,7 +117,7 @@ export class ProviderRegistry {
   /** Re-reads every discovering provider's model list; failures keep the last list and log once. */
   async refresh(): Promise<void> {
     await Promise.all(
-      PROVIDERS.map(async (p) => {
+      this.#providers.map(async (p) => {
         const target = p.target(this.#config);
         if (!target || !p.discover) return;
         try {
@@ -137,7 +140,7 @@ export class ProviderRegistry {
   }
 
   start(): void {
-    if (!PROVIDERS.some((p) => p.discover && p.target(this.#config))) return;
+    if (!this.#providers.some((p) => p.discover && p.target(this.#config))) return;
     void this.refresh();
     this.#timer ??= setInterval(() => void this.refresh(), DISCOVERY_REFRESH_MS);
     this.#timer.unref?.();
@@ -152,7 +155,7 @@ export class ProviderRegistry {
   async status(): Promise<ProviderStatus[]> {
     await this.refresh();
     return Promise.all(
-      PROVIDERS.map(async (p): Promise<ProviderStatus> => {
+      this.#providers.map(async (p): Promise<ProviderStatus> => {
         const target = p.target(this.#config);
         const discovers = p.discover !== undefined;
         const reachable = !target

@@ -4,6 +4,7 @@ import { Elysia } from "elysia";
 import type { Config } from "../../config/env.ts";
 import { forbidden, GatewayError, rateLimited } from "../../errors.ts";
 import { clientAddress } from "../../http/client-ip.ts";
+import type { ProviderRegistry } from "../../providers/registry.ts";
 import type { Store } from "../../store/types.ts";
 import { authenticate, extractKey } from "../auth/authenticate.ts";
 import type { KeyCache } from "../auth/key-cache.ts";
@@ -20,6 +21,8 @@ export interface AdminDeps {
   /** Failed logins per address, across instances when limits live in Redis. */
   limits: LimitStore;
   now: () => number;
+  /** Which providers serve which models, and whether they answer (for /admin/providers). */
+  providers: ProviderRegistry;
 }
 
 /** Failed Basic logins one address may make per window before even correct ones are refused. */

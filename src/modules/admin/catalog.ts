@@ -1,6 +1,5 @@
 // /admin/plans and /admin/providers: what this gateway offers, the same for every admin.
 import { Elysia } from "elysia";
-import { listProviders } from "../../providers/catalog.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
 import { PlanList, ProviderList, READ_ERRORS } from "./schemas.ts";
 import { planView } from "./views.ts";
@@ -14,10 +13,12 @@ export function catalogRoutes(deps: AdminDeps, auth: AdminAuth) {
     })
     .get(
       "/providers",
-      () => ({
-        data: listProviders(deps.config).map((p) => ({
+      // Reachability is checked at each call: an operator asking wants to know now.
+      async () => ({
+        data: (await deps.providers.status()).map((p) => ({
           name: p.name,
           configured: p.configured,
+          reachable: p.reachable,
           upstream_url: p.upstreamUrl,
           models: p.models,
         })),

@@ -200,6 +200,8 @@ export const ProviderList = t.Object({
     t.Object({
       name: t.String(),
       configured: t.Boolean(),
+      /** null when not configured (nothing to check). */
+      reachable: t.Nullable(t.Boolean()),
       upstream_url: t.Nullable(t.String()),
       models: t.Array(t.String()),
     }),
