@@ -129,6 +129,7 @@ export async function seededGateway(): Promise<Seeded> {
         routingMethod: routed ? "rules" : null,
         routingReason: routed?.reason ?? null,
         requestId: `req_seed_${rows.length}`,
+        deployment: null,
       });
     }
   }

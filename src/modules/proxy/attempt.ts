@@ -125,6 +125,7 @@ export class Attempt implements Cuttable {
         routingMethod: a.routing?.method ?? null,
         routingReason: a.routing?.reason ?? null,
         requestId: a.requestId,
+        deployment: null,
       };
       ctx.spend.record(row);
       // Plan quotas count input + output tokens, as the plans table states them.
