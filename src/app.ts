@@ -92,7 +92,7 @@ export function createGateway(deps: AppDeps): Gateway {
     events: alerts,
     onSettleError: (err) => deps.log.error("budget settlement failed", { err }),
   });
-  const providers = new ProviderRegistry(deps.config, deps.fetch, deps.log);
+  const providers = new ProviderRegistry(deps.config, deps.fetch, deps.log, { now: deps.now });
   const proxy: ProxyContext = {
     ...deps,
     keys,

@@ -26,8 +26,26 @@ export interface ConfiguredProvider {
   maxOutputTokens: number;
 }
 
+/** One of several upstream keys or replicas of a provider (built-in or configured), chosen per attempt by weight. */
+export interface DeploymentConfig {
+  provider: string;
+  name: string;
+  /** null: the provider's own base URL. */
+  baseUrl: string | null;
+  /** null: the provider's own key. */
+  apiKey: Secret | null;
+  weight: number;
+}
+
+export interface ConfigFile {
+  providers: ConfiguredProvider[];
+  deployments: DeploymentConfig[];
+}
+
 /** Names the built-in providers use; a configured one may not take them. */
-const RESERVED = new Set(["anthropic", "openai", "ollama", "snodus"]);
+const BUILTIN = ["anthropic", "openai", "ollama"];
+const RESERVED = new Set([...BUILTIN, "snodus"]);
+const DEPLOYMENT_FIELDS = new Set(["provider", "name", "base_url", "api_key", "api_key_env", "weight"]);
 const FIELDS = new Set([
   "name",
   "base_url",
@@ -50,12 +68,13 @@ const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null 
  * Reads the file named by SNODUS_CONFIG once, at start. Every mistake is one line in `problems`
  * naming the file and the field (`providers[1].base_url: …`), so an operator fixes them all at once.
  */
-export function loadProvidersFile(
+export function loadConfigFile(
   path: string | undefined,
   env: Record<string, string | undefined>,
   problems: string[],
-) {
-  if (path === undefined) return [];
+): ConfigFile {
+  const none: ConfigFile = { providers: [], deployments: [] };
+  if (path === undefined) return none;
   const where = `SNODUS_CONFIG (${path})`;
   let raw: unknown;
   try {
@@ -64,7 +83,7 @@ export function loadProvidersFile(
     else if (/\.json$/i.test(path)) raw = JSON.parse(text);
     else {
       problems.push(`${where}: must be a .toml or .json file`);
-      return [];
+      return none;
     }
   } catch (err) {
     const code = (err as { code?: string }).code;
@@ -73,9 +92,13 @@ export function loadProvidersFile(
         ? `${where}: file not found`
         : `${where}: cannot be parsed: ${(err as Error).message}`,
     );
-    return [];
+    return none;
   }
-  return parseProviders(raw, env, (field, message) => problems.push(`${where}: ${field}: ${message}`));
+  const problem = (field: string, message: string) => problems.push(`${where}: ${field}: ${message}`);
+  const providers = parseProviders(raw, env, problem);
+  const known = new Set([...BUILTIN, ...providers.map((p) => p.name)]);
+  const deployments = isObject(raw) ? parseDeployments(raw.deployments, env, known, problem) : [];
+  return { providers, deployments };
 }
 
 /** The `providers` list of an already parsed file. */
@@ -89,7 +112,8 @@ export function parseProviders(
     return [];
   }
   for (const key of Object.keys(raw))
-    if (key !== "providers") problem(key, "unknown field (expected providers)");
+    if (key !== "providers" && key !== "deployments")
+      problem(key, "unknown field (expected providers, deployments)");
   if (raw.providers === undefined) return [];
   if (!Array.isArray(raw.providers)) {
     problem("providers", "must be a list ([[providers]] in TOML)");
@@ -132,30 +156,8 @@ function parseProvider(
 
   let baseUrl = "";
   if (typeof entry.base_url !== "string") bad("base_url", "is required (an http:// or https:// URL)");
-  else {
-    try {
-      const u = new URL(entry.base_url);
-      if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error();
-      baseUrl = entry.base_url.replace(/\/+$/, "");
-    } catch {
-      bad("base_url", `must be an http:// or https:// URL (got "${entry.base_url}")`);
-    }
-  }
-
-  let apiKey: Secret | null = null;
-  if (entry.api_key !== undefined && entry.api_key_env !== undefined)
-    bad("api_key", "give api_key or api_key_env, not both");
-  else if (entry.api_key !== undefined) {
-    if (typeof entry.api_key !== "string" || entry.api_key === "")
-      bad("api_key", "must be a non-empty string");
-    else apiKey = new Secret(entry.api_key);
-  } else if (entry.api_key_env !== undefined) {
-    const v = typeof entry.api_key_env === "string" ? env[entry.api_key_env]?.trim() : undefined;
-    if (typeof entry.api_key_env !== "string")
-      bad("api_key_env", "must be the name of an environment variable");
-    else if (!v) bad("api_key_env", `${entry.api_key_env} is not set`);
-    else apiKey = new Secret(v);
-  }
+  else baseUrl = httpUrl(entry.base_url, bad);
+  const apiKey = keyOf(entry, env, bad);
 
   const strings = (field: string): string[] => {
     const v = entry[field];
@@ -221,6 +223,86 @@ function parseProvider(
     responses,
     maxOutputTokens,
   };
+}
+
+/** `[[deployments]]`: several keys or replicas for a provider named in `known`. */
+export function parseDeployments(
+  raw: unknown,
+  env: Record<string, string | undefined>,
+  known: ReadonlySet<string>,
+  problem: (field: string, message: string) => void,
+): DeploymentConfig[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) {
+    problem("deployments", "must be a list ([[deployments]] in TOML)");
+    return [];
+  }
+  const out: DeploymentConfig[] = [];
+  const seen = new Set<string>();
+  raw.forEach((entry, i) => {
+    const at = `deployments[${i}]`;
+    if (!isObject(entry)) return problem(at, "must be a table / object");
+    let ok = true;
+    const bad = (field: string, message: string) => {
+      ok = false;
+      problem(`${at}.${field}`, message);
+    };
+    for (const key of Object.keys(entry)) if (!DEPLOYMENT_FIELDS.has(key)) bad(key, "unknown field");
+    const provider = entry.provider;
+    if (typeof provider !== "string" || !known.has(provider))
+      bad("provider", `must name a provider (${[...known].join(", ")})`);
+    const name = entry.name;
+    if (typeof name !== "string" || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/.test(name))
+      bad("name", "must be 1-40 letters, digits, - _ or .");
+    else if (seen.has(`${provider}/${name}`)) bad("name", `"${name}" is declared twice for ${provider}`);
+    seen.add(`${provider}/${name}`);
+    const baseUrl = entry.base_url === undefined ? null : httpUrl(entry.base_url, bad);
+    const apiKey = keyOf(entry, env, bad);
+    let weight = 1;
+    if (entry.weight !== undefined) {
+      if (typeof entry.weight !== "number" || !(entry.weight > 0)) bad("weight", "must be a positive number");
+      else weight = entry.weight;
+    }
+    if (ok) out.push({ provider: provider as string, name: name as string, baseUrl, apiKey, weight });
+  });
+  return out;
+}
+
+function httpUrl(v: unknown, bad: (field: string, message: string) => void): string {
+  try {
+    if (typeof v !== "string") throw new Error("not a string");
+    const u = new URL(v);
+    if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error("not http");
+    return v.replace(/\/+$/, "");
+  } catch {
+    bad("base_url", `must be an http:// or https:// URL (got ${JSON.stringify(v)})`);
+    return "";
+  }
+}
+
+function keyOf(
+  entry: Json,
+  env: Record<string, string | undefined>,
+  bad: (field: string, message: string) => void,
+): Secret | null {
+  if (entry.api_key !== undefined && entry.api_key_env !== undefined) {
+    bad("api_key", "give api_key or api_key_env, not both");
+    return null;
+  }
+  if (entry.api_key !== undefined) {
+    if (typeof entry.api_key === "string" && entry.api_key !== "") return new Secret(entry.api_key);
+    bad("api_key", "must be a non-empty string");
+    return null;
+  }
+  if (entry.api_key_env === undefined) return null;
+  if (typeof entry.api_key_env !== "string") {
+    bad("api_key_env", "must be the name of an environment variable");
+    return null;
+  }
+  const v = env[entry.api_key_env]?.trim();
+  if (v) return new Secret(v);
+  bad("api_key_env", `${entry.api_key_env} is not set`);
+  return null;
 }
 
 /** `{ input, output, cache_read? }` in USD per million tokens → µ$ rates. */

@@ -3,6 +3,7 @@ import type { Config } from "../config/env.ts";
 import type { Logger } from "../log.ts";
 import type { Tier } from "../modules/router/rules.ts";
 import { type BuiltinName, type Provider, type ProviderName, providersFor } from "./index.ts";
+import { type DeploymentHealth, DeploymentPool, type Lease } from "./pool.ts";
 import type { ProviderTarget } from "./types.ts";
 
 export type { ProviderName } from "./index.ts";
@@ -14,13 +15,24 @@ export interface ProviderStatus {
   reachable: boolean | null;
   upstreamUrl: string | null;
   models: string[];
+  /** Its deployments, their health in this process and whether each answers now, when it has several. */
+  deployments: (DeploymentHealth & { reachable: boolean })[];
 }
 
 /** A provider that can take a request now, with where to send it. */
 export interface ResolvedProvider {
   provider: Provider;
   target: ProviderTarget;
+  /** The deployment chosen for this attempt when the provider has several; the Attempt reports back to it. */
+  lease: Lease | null;
 }
+
+export interface RegistryOptions {
+  now?: () => number;
+  random?: () => number;
+}
+
+const NO_DEPLOYMENTS: ReadonlySet<string> = new Set();
 
 /** Discovered model lists (Ollama's) are refreshed this often (and at start). */
 const DISCOVERY_REFRESH_MS = 60_000;
@@ -41,11 +53,28 @@ export class ProviderRegistry {
   readonly #reachable = new Map<ProviderName, boolean>();
   #timer: ReturnType<typeof setInterval> | null = null;
 
-  constructor(config: Config, fetchImpl: typeof fetch, log: Logger) {
+  /** Providers with several deployments: the pool behind their target. */
+  readonly #pools = new Map<ProviderName, DeploymentPool>();
+
+  constructor(config: Config, fetchImpl: typeof fetch, log: Logger, opts: RegistryOptions = {}) {
     this.#config = config;
     this.#fetch = fetchImpl;
     this.#log = log;
     this.#providers = providersFor(config);
+    for (const p of this.#providers) {
+      const base = p.target(config);
+      const declared = config.deployments.filter((d) => d.provider === p.name);
+      if (!base || declared.length === 0) continue;
+      const deployments = declared.map((d) => ({
+        name: d.name,
+        weight: d.weight,
+        target: { baseUrl: d.baseUrl ?? base.baseUrl, apiKey: d.apiKey ?? base.apiKey },
+      }));
+      this.#pools.set(
+        p.name,
+        new DeploymentPool(deployments, { now: opts.now ?? Date.now, random: opts.random }),
+      );
+    }
   }
 
   configured(): ProviderName[] {
@@ -56,18 +85,29 @@ export class ProviderRegistry {
    * The provider for a model, or null when no configured provider serves it. Discovered names win
    * (a local `qwen3:8b` is Ollama's), then families in resolution order.
    */
-  resolve(model: string): ResolvedProvider | null {
+  resolve(model: string, tried: ReadonlySet<string> = NO_DEPLOYMENTS): ResolvedProvider | null {
     for (const provider of this.#providers) {
       if (!this.#discovered.get(provider.name)?.includes(model)) continue;
       const target = provider.target(this.#config);
-      if (target) return { provider, target };
+      if (target) return this.#resolved(provider, target, tried);
     }
     for (const provider of this.#providers) {
       if (!provider.servesFamily(model)) continue;
       const target = provider.target(this.#config);
-      return target ? { provider, target } : null;
+      return target ? this.#resolved(provider, target, tried) : null;
     }
     return null;
+  }
+
+  /**
+   * With several deployments the target is the one the pool picks (by weight, skipping those cooling
+   * down and those this request already `tried`); null once every deployment was tried.
+   */
+  #resolved(provider: Provider, target: ProviderTarget, tried: ReadonlySet<string>): ResolvedProvider | null {
+    const pool = this.#pools.get(provider.name);
+    if (!pool) return { provider, target, lease: null };
+    const lease = pool.pick(tried);
+    return lease ? { provider, target: lease.target, lease } : null;
   }
 
   /** Every model a configured provider lists (discovered ones as last seen). */
@@ -169,6 +209,12 @@ export class ProviderRegistry {
           reachable,
           upstreamUrl: p.upstreamUrl(this.#config),
           models: [...p.models, ...(this.#discovered.get(p.name) ?? [])],
+          deployments: await Promise.all(
+            (this.#pools.get(p.name)?.health() ?? []).map(async (d) => ({
+              ...d,
+              reachable: await this.#probe(d.upstreamUrl),
+            })),
+          ),
         };
       }),
     );

@@ -21,6 +21,15 @@ export function catalogRoutes(deps: AdminDeps, auth: AdminAuth) {
           reachable: p.reachable,
           upstream_url: p.upstreamUrl,
           models: p.models,
+          deployments: p.deployments.map((d) => ({
+            name: d.name,
+            upstream_url: d.upstreamUrl,
+            reachable: d.reachable,
+            weight: d.weight,
+            healthy: d.healthy,
+            failures: d.failures,
+            cooling_until: d.coolingUntil === null ? null : new Date(d.coolingUntil).toISOString(),
+          })),
         })),
       }),
       {

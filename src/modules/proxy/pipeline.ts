@@ -30,16 +30,26 @@ export async function runPipeline(
   const clientPath = new URL(request.url).pathname;
 
   let firstAdmission: Admission | null = null;
+  // Deployments of the current model this request already went to (several keys or replicas).
+  const tried = new Set<string>();
   for (let i = 0; i < plan.candidates.length; i++) {
     const model = plan.candidates[i] as string;
-    const last = i === plan.candidates.length - 1;
-    const resolved = ctx.providers.resolve(model);
+    const resolved = ctx.providers.resolve(model, tried);
     if (!resolved) {
       if (i === 0) throw noProvider(ctx, model);
       ctx.log.warn("fallback model has no configured provider; skipped", { requestId, model });
       continue;
     }
-    const { provider, target } = resolved;
+    const { provider, target, lease } = resolved;
+    // Another deployment of the same model goes before any model fallback.
+    const elsewhere = lease?.hasAlternative(tried) ?? false;
+    const last = i === plan.candidates.length - 1 && !elsewhere;
+    const retryElsewhere = (): boolean => {
+      if (!lease || !elsewhere) return false;
+      tried.add(lease.name);
+      i--; // the same candidate again, on another deployment
+      return true;
+    };
     const route = provider.passthrough[door.protocol] ?? null;
     const embeddings = door.kind === "embeddings" && !route ? embeddingsCodecOf(provider) : undefined;
     if (!route && door.kind === "embeddings" && !embeddings)
@@ -77,6 +87,7 @@ export async function runPipeline(
       requestId,
       routing: plan.routing,
       clientSignal: request.signal,
+      deployment: lease,
     });
 
     let upstream: Response;
@@ -118,14 +129,26 @@ export async function runPipeline(
         cause: err instanceof Error ? err.cause : undefined,
       });
       attempt.fail(status);
-      // A connection that failed before any byte reached the client can go to the next candidate.
-      if (status === 502 && !last) continue;
+      // A connection that failed (or timed out) before any byte reached the client can go to another
+      // deployment; a failed connection also to the next candidate.
+      if ((status === 502 || status === 504) && retryElsewhere()) continue;
+      if (status === 502 && !last) {
+        tried.clear();
+        continue;
+      }
       throw err;
     }
+    if (upstream.status === 429) lease?.holdOff(upstream.headers.get("retry-after"));
     if (RETRYABLE.has(upstream.status) && !last) {
       await upstream.arrayBuffer().catch(() => {});
-      ctx.log.info("upstream refused; trying the next model", { requestId, model, status: upstream.status });
+      ctx.log.info("upstream refused; trying another deployment or the next model", {
+        requestId,
+        model,
+        deployment: lease?.name,
+        status: upstream.status,
+      });
       attempt.fail(upstream.status);
+      if (!retryElsewhere()) tried.clear();
       continue;
     }
     const input = { ctx, attempt, upstream, provider, parsed, requestId };

@@ -63,7 +63,7 @@ describe("configured OpenAI-compatible providers", () => {
       { GROQ_KEY: "k" },
     );
     expect(problems).toEqual([
-      "extra: unknown field (expected providers)",
+      "extra: unknown field (expected providers, deployments)",
       'providers[0].name: "openai" is a built-in provider\'s name',
       "providers[0].api_key: give api_key or api_key_env, not both",
       "providers[1].name: must be 1-40 lower-case letters, digits, - or _",
