@@ -241,7 +241,10 @@ export function parseDeployments(
   const seen = new Set<string>();
   raw.forEach((entry, i) => {
     const at = `deployments[${i}]`;
-    if (!isObject(entry)) return problem(at, "must be a table / object");
+    if (!isObject(entry)) {
+      problem(at, "must be a table / object");
+      return;
+    }
     let ok = true;
     const bad = (field: string, message: string) => {
       ok = false;

@@ -80,7 +80,14 @@ export class DeploymentPool {
     if (healthy.length > 0) {
       const total = healthy.reduce((n, s) => n + s.d.weight, 0);
       let r = this.#random() * total;
-      chosen = healthy.find((s) => (r -= s.d.weight) < 0) ?? healthy.at(-1);
+      for (const s of healthy) {
+        r -= s.d.weight;
+        if (r < 0) {
+          chosen = s;
+          break;
+        }
+      }
+      chosen ??= healthy.at(-1);
     } else chosen = untried.reduce((a, b) => (b.coolingUntil < a.coolingUntil ? b : a));
     return chosen ? this.#lease(chosen) : null;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { configuredPrice, parseProviders } from "../../config/providers-file.ts";
+import { configuredPrice, parseDeployments, parseProviders } from "../../config/providers-file.ts";
 import { openAICompatible, upstreamName } from "./index.ts";
 
 const parse = (raw: unknown, env: Record<string, string> = {}) => {
@@ -72,4 +72,29 @@ describe("configured OpenAI-compatible providers", () => {
       'providers[3].name: "dup" is declared twice',
     ]);
   });
+});
+
+test("deployments: defaults, and one line per mistake", () => {
+  const problems: string[] = [];
+  const out = parseDeployments(
+    [
+      { provider: "anthropic", name: "a", weight: 3 },
+      { provider: "vllm", name: "gpu-2", base_url: "http://gpu-2:8000/v1/", api_key_env: "GPU_KEY" },
+      { provider: "nobody", name: "a", weight: 0, colour: "red" },
+      { provider: "anthropic", name: "a" },
+    ],
+    { GPU_KEY: "k" },
+    new Set(["anthropic", "vllm"]),
+    (field, message) => problems.push(`${field}: ${message}`),
+  );
+  expect(out.map((d) => [d.provider, d.name, d.baseUrl, d.apiKey?.reveal() ?? null, d.weight])).toEqual([
+    ["anthropic", "a", null, null, 3],
+    ["vllm", "gpu-2", "http://gpu-2:8000/v1", "k", 1],
+  ]);
+  expect(problems).toEqual([
+    "deployments[2].colour: unknown field",
+    "deployments[2].provider: must name a provider (anthropic, vllm)",
+    "deployments[2].weight: must be a positive number",
+    'deployments[3].name: "a" is declared twice for anthropic',
+  ]);
 });
