@@ -22,6 +22,10 @@ function translate(input: string, how: "whole" | "bytes" | number = "whole", req
   return { t, events, types: events.map((e) => e.event) };
 }
 
+/** The output items of the terminal event's response. */
+const finalOutput = (events: ReturnType<typeof parseSse>): Array<Record<string, unknown>> =>
+  ((events.at(-1)?.data.response ?? { output: [] }) as { output: Array<Record<string, unknown>> }).output;
+
 /** Every event names itself twice (event line and `type`), and sequence numbers count from 0. */
 function expectWellFormed(events: ReturnType<typeof parseSse>): void {
   events.forEach((e, i) => {
@@ -111,7 +115,7 @@ describe("createAnthropicToResponsesStream", () => {
         "response.output_item.done",
         "response.completed",
       ]);
-      const output = (events.at(-1)?.data.response as { output: Array<Record<string, unknown>> }).output;
+      const output = finalOutput(events);
       expect(output.map((o) => o.type)).toEqual(["reasoning", "message", "function_call", "function_call"]);
       expect(output[2]).toMatchObject({
         call_id: "toolu_01A",
@@ -166,7 +170,7 @@ describe("createAnthropicToResponsesStream", () => {
     expect(events.find((e) => e.event === "response.custom_tool_call_input.done")?.data.input).toBe(
       "*** Begin Patch\n",
     );
-    const output = (events.at(-1)?.data.response as { output: Array<Record<string, unknown>> }).output;
+    const output = finalOutput(events);
     expect(output[0]).toMatchObject({
       type: "custom_tool_call",
       call_id: "t1",
