@@ -74,6 +74,7 @@ default = { input = 1, output = 2 }
       reachable: true,
       upstream_url: `${vllm.url}/v1`,
       models: ["qwen-coder"],
+      deployments: [],
     });
     expect(data.find((p) => p.name === "router")).toMatchObject({ configured: true, reachable: true });
   });
