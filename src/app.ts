@@ -1,6 +1,7 @@
 // Builds the gateway from its dependencies; tests call this with fakes and serve it on port 0.
 import { Elysia } from "elysia";
 import type { Config } from "./config/env.ts";
+import { configuredPrice } from "./config/providers-file.ts";
 import { errorResponse, GatewayError, notFound, protocolForPath } from "./errors.ts";
 import { idleTimeouts } from "./http/idle.ts";
 import { knownError } from "./http/known-errors.ts";
@@ -63,6 +64,7 @@ export function createGateway(deps: AppDeps): Gateway {
   const inflight = new Inflight();
   const pricer = createPricer({
     defaultPrice: defaultPrice(deps.config),
+    configured: (model) => configuredPrice(deps.config.providers, model),
     onUnknown: (model) =>
       deps.log.warn("model not in the price table; using SNODUS_DEFAULT_PRICE", { model }),
   });
@@ -91,7 +93,7 @@ export function createGateway(deps: AppDeps): Gateway {
     events: alerts,
     onSettleError: (err) => deps.log.error("budget settlement failed", { err }),
   });
-  const providers = new ProviderRegistry(deps.config, deps.fetch, deps.log);
+  const providers = new ProviderRegistry(deps.config, deps.fetch, deps.log, { now: deps.now });
   const proxy: ProxyContext = {
     ...deps,
     keys,
@@ -174,6 +176,7 @@ function buildApp(deps: AppDeps, proxy: ProxyContext, limitStore: LimitStore) {
         limits: limitStore,
         now: deps.now,
         log: deps.log,
+        providers: proxy.providers,
       }),
     )
     .use(

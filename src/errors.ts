@@ -1,7 +1,7 @@
 // One error model for the gateway, rendered in the shape of the protocol the client spoke.
 
 /** The protocols whose error envelopes we render. */
-export type Protocol = "anthropic" | "openai" | "admin";
+export type Protocol = "anthropic" | "openai" | "ollama" | "admin";
 
 /** Anthropic's error `type` names; OpenAI and admin shapes are derived from them. */
 export type ErrorKind =
@@ -125,6 +125,8 @@ export function errorBody(
       ...retry,
     };
   }
+  // Ollama's clients read one string; the status says the rest.
+  if (protocol === "ollama") return { error: err.message };
   const field = err.extra.field === undefined ? {} : { field: err.extra.field };
   return {
     error: { status: err.status, code: err.extra.code ?? err.kind, message: err.message, ...field, ...retry },
@@ -154,6 +156,7 @@ const OPENAI_PATHS = ["/v1/chat/completions", "/v1/responses", "/v1/embeddings"]
 export function protocolForPath(path: string): Protocol {
   if (OPENAI_PATHS.some((p) => path.startsWith(p))) return "openai";
   if (path.startsWith("/v1/")) return "anthropic";
+  if (path.startsWith("/api/")) return "ollama";
   return "admin";
 }
 

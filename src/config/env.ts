@@ -3,6 +3,7 @@ import type { BlockList } from "node:net";
 import { parseTrustedProxies } from "../http/client-ip.ts";
 import type { RouterMethod } from "../modules/router/index.ts";
 import { parseDatabaseUrl, type StoreLocation } from "./database-url.ts";
+import { type ConfiguredProvider, type DeploymentConfig, loadConfigFile } from "./providers-file.ts";
 import { Secret } from "./secret.ts";
 
 export interface Config {
@@ -69,6 +70,13 @@ export interface Config {
   defaultPrice: { inputPerMTok: number; outputPerMTok: number };
   /** SNODUS_LOG_LEVEL — debug, info, warn or error. */
   logLevel: "debug" | "info" | "warn" | "error";
+  /** SNODUS_CONFIG — a TOML or JSON file declaring OpenAI-compatible upstreams (`providers-file.ts`). */
+  providers: ConfiguredProvider[];
+  /**
+   * ANTHROPIC_API_KEYS / OPENAI_API_KEYS (comma-separated, equal weights) and the file's `[[deployments]]`:
+   * several keys or replicas per provider, balanced per attempt.
+   */
+  deployments: DeploymentConfig[];
 }
 
 export type Env = Record<string, string | undefined>;
@@ -143,6 +151,22 @@ export function loadConfig(env: Env): Config {
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl.reveal()))
     problems.push("REDIS_URL must start with redis:// or rediss://");
 
+  const file = loadConfigFile(get("SNODUS_CONFIG"), env, problems);
+  const keyList = (name: string, provider: string): DeploymentConfig[] =>
+    (get(name) ?? "")
+      .split(",")
+      .map((k) => k.trim())
+      .filter(Boolean)
+      .map((k, i) => ({ provider, name: `key-${i + 1}`, baseUrl: null, apiKey: new Secret(k), weight: 1 }));
+  const deployments = [
+    ...keyList("ANTHROPIC_API_KEYS", "anthropic"),
+    ...keyList("OPENAI_API_KEYS", "openai"),
+    ...file.deployments,
+  ];
+  // A list of keys alone enables the provider: its first key stands for the provider's own.
+  const firstKey = (provider: string) =>
+    deployments.find((d) => d.provider === provider && d.apiKey)?.apiKey ?? null;
+
   const config: Config = {
     database,
     addr: check("SNODUS_ADDR", { hostname: "0.0.0.0", port: 8080 }, parseAddr),
@@ -152,9 +176,9 @@ export function loadConfig(env: Env): Config {
         throw new Error(`must be 1-64 letters, digits or _ . : - (got "${raw}")`);
       return raw;
     }),
-    anthropicApiKey: secret("ANTHROPIC_API_KEY"),
+    anthropicApiKey: secret("ANTHROPIC_API_KEY") ?? firstKey("anthropic"),
     anthropicUpstreamUrl: httpUrl("ANTHROPIC_UPSTREAM_URL", "https://api.anthropic.com"),
-    openaiApiKey: secret("OPENAI_API_KEY"),
+    openaiApiKey: secret("OPENAI_API_KEY") ?? firstKey("openai"),
     openaiUpstreamUrl: httpUrl("OPENAI_UPSTREAM_URL", "https://api.openai.com"),
     ollamaBaseUrl: get("OLLAMA_BASE_URL") === undefined ? null : httpUrl("OLLAMA_BASE_URL", ""),
     adminUsername: get("ADMIN_USERNAME") ?? "admin",
@@ -193,6 +217,8 @@ export function loadConfig(env: Env): Config {
       if (raw === "debug" || raw === "info" || raw === "warn" || raw === "error") return raw;
       throw new Error(`must be debug, info, warn or error (got "${raw}")`);
     }),
+    providers: file.providers,
+    deployments,
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

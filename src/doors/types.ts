@@ -3,6 +3,7 @@ import type { Protocol } from "../errors.ts";
 import type { AnthropicMessage, AnthropicMessagesBody } from "../providers/translate/anthropic-types.ts";
 import type { AnthropicErrorBody } from "../providers/translate/errors.ts";
 import type { ClientProtocol } from "../providers/types.ts";
+import type { OpenAIEmbeddingList } from "./embeddings/embeddings.ts";
 
 /** The fields of a client's request the pipeline needs, whatever protocol it came in. */
 export interface DoorRequest {
@@ -27,6 +28,8 @@ export interface StreamRenderer {
   finish(): Uint8Array;
   /** Bytes that keep an idle connection open in this protocol. */
   keepAlive(): Uint8Array;
+  /** The stream's media type; server-sent events unless the protocol says otherwise (NDJSON). */
+  readonly contentType?: string;
 }
 
 export interface RenderContext {
@@ -54,9 +57,17 @@ export interface ConversationDoor extends DoorBase {
   renderStream(ctx: RenderContext): StreamRenderer;
 }
 
-/** An embeddings door: other providers are reached through their embeddings codec. */
+/**
+ * An embeddings door. OpenAI's embeddings API is the embeddings pivot: providers that do not speak the
+ * door's protocol get the request as OpenAI's (through their codec or their OpenAI passthrough route),
+ * and their answer, as OpenAI's list, is rendered back in the door's shape.
+ */
 export interface EmbeddingsDoor extends DoorBase {
   readonly kind: "embeddings";
+  /** The client's body as an OpenAI embeddings request; throws TranslationError (→ 400). */
+  toOpenAI(json: Record<string, unknown>): Record<string, unknown>;
+  /** OpenAI's embedding list → the JSON this door's clients expect. */
+  renderList(list: OpenAIEmbeddingList, model: string): unknown;
 }
 
 export type Door = ConversationDoor | EmbeddingsDoor;

@@ -17,6 +17,11 @@ export interface PricerOptions {
   onUnknown?: (model: string) => void;
   /** Exact model names (case-insensitive) priced by configuration; they win over the built-in table. */
   overrides?: Readonly<Record<string, Price>>;
+  /**
+   * Prices an operator declared for a configured provider's models (exact or by its default price);
+   * consulted first, so admission and the spend row use the same price. Undefined = not configured.
+   */
+  configured?: (model: string) => Price | undefined;
   /** Distinct model names remembered; defaults to 1000. */
   cacheSize?: number;
 }
@@ -44,7 +49,7 @@ export function createPricer(options: PricerOptions): Pricer {
   const reported = new Set<string>();
 
   function resolve(name: string): PriceResult {
-    const price = overrides.get(name.trim().toLowerCase()) ?? lookupPrice(name);
+    const price = options.configured?.(name) ?? overrides.get(name.trim().toLowerCase()) ?? lookupPrice(name);
     if (price) return { price, known: true };
     if (onUnknown && !reported.has(name)) {
       // Bounded like the cache; forgetting the oldest only means it may be logged once more.

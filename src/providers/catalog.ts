@@ -1,6 +1,6 @@
 // Which providers this gateway is configured for, and the models each one lists (without probing).
 import type { Config } from "../config/env.ts";
-import { PROVIDERS, type ProviderName } from "./index.ts";
+import { type ProviderName, providersFor } from "./index.ts";
 
 export { ANTHROPIC_MODELS } from "./anthropic/index.ts";
 export { OPENAI_MODELS } from "./openai/index.ts";
@@ -13,7 +13,7 @@ export interface ProviderInfo {
 }
 
 export function listProviders(config: Config): ProviderInfo[] {
-  return PROVIDERS.map((p) => ({
+  return providersFor(config).map((p) => ({
     name: p.name,
     configured: p.target(config) !== null,
     upstreamUrl: p.upstreamUrl(config),

@@ -7,7 +7,12 @@ import type { AnthropicMessage, AnthropicMessagesBody } from "./translate/anthro
 import type { AnthropicErrorBody } from "./translate/errors.ts";
 
 /** The wire protocols a client can speak to the gateway (one per front door). */
-export type ClientProtocol = "anthropic" | "openai-chat" | "openai-responses" | "openai-embeddings";
+export type ClientProtocol =
+  | "anthropic"
+  | "openai-chat"
+  | "openai-responses"
+  | "openai-embeddings"
+  | "ollama";
 
 /** Where a configured provider's requests go and the credential they carry. */
 export interface ProviderTarget {

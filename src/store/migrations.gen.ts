@@ -13,6 +13,12 @@ export const sqliteMigrations: EmbeddedMigration[] = [
     "when": 1796162988024,
     "breakpoints": true,
     "sql": "CREATE UNIQUE INDEX `teams_name_lower_key` ON `teams` (lower(\"name\"));"
+  },
+  {
+    "tag": "0002_spend_deployment",
+    "when": 1796166368552,
+    "breakpoints": true,
+    "sql": "ALTER TABLE `spend_log` ADD `deployment` text;"
   }
 ];
 
@@ -28,5 +34,11 @@ export const postgresMigrations: EmbeddedMigration[] = [
     "when": 1796162991007,
     "breakpoints": true,
     "sql": "CREATE UNIQUE INDEX \"teams_name_lower_key\" ON \"teams\" USING btree (lower(\"name\"));"
+  },
+  {
+    "tag": "0002_spend_deployment",
+    "when": 1796166370067,
+    "breakpoints": true,
+    "sql": "ALTER TABLE \"spend_log\" ADD COLUMN \"deployment\" text;"
   }
 ];

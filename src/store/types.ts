@@ -72,6 +72,8 @@ export interface SpendRow {
   routingMethod: string | null;
   routingReason: string | null;
   requestId: string;
+  /** Which of the provider's deployments (upstream keys or replicas) served it; null when it has one. */
+  deployment: string | null;
 }
 
 export interface NewTeam {

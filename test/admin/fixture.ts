@@ -155,6 +155,7 @@ export function spendRow(
     routingMethod: null,
     routingReason: null,
     requestId: `req_${unique()}`,
+    deployment: null,
     ...over,
   };
 }

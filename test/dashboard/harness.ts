@@ -136,6 +136,7 @@ export async function seededGateway(): Promise<Seeded> {
         routingMethod: routed ? (routed.method ?? "rules") : null,
         routingReason: routed?.reason ?? null,
         requestId: `req_seed_${rows.length}`,
+        deployment: null,
       });
     }
   }

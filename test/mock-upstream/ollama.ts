@@ -1,4 +1,4 @@
-// Ollama native API imitation: /api/chat (NDJSON stream or one JSON), /api/embed, /api/tags, /api/version, GET /.
+// Ollama native API imitation: /api/chat and /api/generate (NDJSON stream or one JSON), /api/embed, /api/tags, /api/version, GET /.
 
 import type { ResolvedBehavior } from "./behavior.ts";
 import { mockEmbedding, mockTokenCount } from "./embeddings.ts";
@@ -172,6 +172,40 @@ async function chat(ctx: HandlerContext): Promise<Response> {
   return new Response(out, { headers: { "content-type": "application/json; charset=utf-8" } });
 }
 
+/** POST /api/generate: the prompt's answer as `response` (NDJSON stream or one JSON), Ollama's stats on the done line. */
+async function generate(ctx: HandlerContext): Promise<Response> {
+  const body = parseJsonObject(ctx.bodyText);
+  if (!body) return ollamaError(400, "invalid character in request body: expected a JSON object");
+  if (typeof body.model !== "string" || body.model === "") return ollamaError(400, "model is required");
+  const model = body.model;
+  const b = ctx.behavior(model);
+  await delay(b.latencyMs);
+  if (b.status !== undefined && b.status >= 400) return ollamaError(b.status, b.errorMessage);
+  const values: FillValues = {
+    model: escapeJsonString(model),
+    id: "",
+    now: new Date().toISOString(),
+    created: 0,
+  };
+  const done = { model: P_MODEL, created_at: P_NOW, done: true, done_reason: doneReason(b), ...stats(b) };
+  if (body.stream !== false) {
+    const p = cached(b, "ollama:generate:stream", () => {
+      const frames = splitPieces(b.text).map((piece) =>
+        line({ model: P_MODEL, created_at: P_NOW, response: piece, done: false }),
+      );
+      frames.push(line({ ...done, response: "" }));
+      return prepare(frames, 1, line({ error: b.errorMessage ?? "unexpected EOF" }));
+    });
+    return new Response(streamBody(p, b, values, true), {
+      headers: { "content-type": "application/x-ndjson" },
+    });
+  }
+  const p = cached(b, "ollama:generate:json", () =>
+    prepare([JSON.stringify({ ...done, response: b.text })], 0),
+  );
+  return new Response(p.whole(values), { headers: { "content-type": "application/json; charset=utf-8" } });
+}
+
 /** Native vector length of the usual embedding models; others get nomic-embed-text's 768. */
 const OLLAMA_DIMENSIONS: Record<string, number> = {
   "nomic-embed-text": 768,
@@ -227,6 +261,7 @@ async function tags(ctx: HandlerContext): Promise<Response> {
 export function handleOllama(ctx: HandlerContext): Response | Promise<Response> {
   const { method, path } = ctx;
   if (method === "POST" && path === "/api/chat") return chat(ctx);
+  if (method === "POST" && path === "/api/generate") return generate(ctx);
   if (method === "POST" && path === "/api/embed") return embed(ctx);
   if (method === "GET" && path === "/api/tags") return tags(ctx);
   if (method === "GET" && path === "/api/version") {

@@ -39,6 +39,7 @@ describe("Attempt, in isolation", () => {
       requestId: "req_1",
       routing: null,
       clientSignal: new AbortController().signal,
+      deployment: null,
     });
     return { attempt, rows, settled, warnings, inflight };
   }

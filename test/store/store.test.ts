@@ -24,6 +24,7 @@ function spendRow(over: Partial<SpendRow> & Pick<SpendRow, "apiKeyId" | "userId"
     routingMethod: null,
     routingReason: null,
     requestId: `req_${Math.random().toString(36).slice(2)}`,
+    deployment: null,
     ...over,
   };
 }

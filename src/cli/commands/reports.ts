@@ -59,7 +59,7 @@ export const reportCommands: Command[] = [
   },
   {
     name: "providers",
-    summary: "provider status: configured, upstream URL, models",
+    summary: "provider status: configured, reachable, upstream URL, deployments, models",
     flags: { ...JSON_FLAG },
     async run(ctx) {
       const providers = await new ProviderRegistry(ctx.config, fetch, ctx.log).status();
@@ -67,12 +67,18 @@ export const reportCommands: Command[] = [
       else
         ctx.print(
           table(
-            ["provider", "configured", "reachable", "upstream", "models"],
+            ["provider", "configured", "reachable", "upstream", "deployments", "models"],
             providers.map((p) => [
               p.name,
               p.configured,
               p.reachable === null ? "—" : p.reachable ? "yes" : "NO",
               p.upstreamUrl,
+              // Health here is this process's view: reachable now, and the weight each one gets.
+              p.deployments.length === 0
+                ? "—"
+                : p.deployments
+                    .map((d) => `${d.name} ×${d.weight} ${d.reachable ? "up" : "DOWN"}`)
+                    .join(", "),
               p.models.join(", "),
             ]),
           ),

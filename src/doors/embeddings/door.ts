@@ -13,5 +13,8 @@ export const embeddingsDoor: EmbeddingsDoor = {
     // Embeddings produce no output tokens: the reservation is the input alone.
     maxTokens: 0,
   }),
+  // OpenAI's API is the embeddings pivot itself.
+  toOpenAI: (json) => json,
+  renderList: (list) => list,
   renderError: (status, error) => openAIError(status, error),
 };

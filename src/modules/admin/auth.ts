@@ -6,6 +6,7 @@ import { forbidden, GatewayError, rateLimited } from "../../errors.ts";
 import { readAdminJson } from "../../http/body.ts";
 import { clientAddress } from "../../http/client-ip.ts";
 import type { Logger } from "../../log.ts";
+import type { ProviderRegistry } from "../../providers/registry.ts";
 import type { Store } from "../../store/types.ts";
 import { authenticate, extractKey } from "../auth/authenticate.ts";
 import type { KeyCache } from "../auth/key-cache.ts";
@@ -24,6 +25,8 @@ export interface AdminDeps {
   now: () => number;
   /** For the one-time warning about an untrusted X-Forwarded-For. */
   log?: Logger;
+  /** Which providers serve which models, and whether they answer (for /admin/providers). */
+  providers: ProviderRegistry;
 }
 
 /**

@@ -1,6 +1,5 @@
 // /admin/plans and /admin/providers: what this gateway offers, the same for every admin.
 import { Elysia } from "elysia";
-import { listProviders } from "../../providers/catalog.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
 import { PlanList, ProviderList, READ_ERRORS } from "./schemas.ts";
 import { planView } from "./views.ts";
@@ -14,12 +13,23 @@ export function catalogRoutes(deps: AdminDeps, auth: AdminAuth) {
     })
     .get(
       "/providers",
-      () => ({
-        data: listProviders(deps.config).map((p) => ({
+      // Reachability is checked at each call: an operator asking wants to know now.
+      async () => ({
+        data: (await deps.providers.status()).map((p) => ({
           name: p.name,
           configured: p.configured,
+          reachable: p.reachable,
           upstream_url: p.upstreamUrl,
           models: p.models,
+          deployments: p.deployments.map((d) => ({
+            name: d.name,
+            upstream_url: d.upstreamUrl,
+            reachable: d.reachable,
+            weight: d.weight,
+            healthy: d.healthy,
+            failures: d.failures,
+            cooling_until: d.coolingUntil === null ? null : new Date(d.coolingUntil).toISOString(),
+          })),
         })),
       }),
       {

@@ -204,8 +204,23 @@ export const ProviderList = t.Object({
     t.Object({
       name: t.String(),
       configured: t.Boolean(),
+      /** null when not configured (nothing to check). */
+      reachable: t.Nullable(t.Boolean()),
       upstream_url: t.Nullable(t.String()),
       models: t.Array(t.String()),
+      /** Several upstream keys or replicas, with their health in this process (empty with one). */
+      deployments: t.Array(
+        t.Object({
+          name: t.String(),
+          upstream_url: t.String(),
+          /** Answers now (checked on this call). */
+          reachable: t.Boolean(),
+          weight: t.Number(),
+          healthy: t.Boolean(),
+          failures: t.Integer(),
+          cooling_until: t.Nullable(t.String({ format: "date-time" })),
+        }),
+      ),
     }),
   ),
 });

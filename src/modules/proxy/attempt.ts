@@ -4,6 +4,7 @@ import { endsWhen } from "../../http/idle.ts";
 import type { Usage } from "../../pricing/usage.ts";
 import { emptyUsage } from "../../pricing/usage.ts";
 import type { ProviderName } from "../../providers/index.ts";
+import type { Lease } from "../../providers/pool.ts";
 import type { KeyIdentity, SpendRow } from "../../store/types.ts";
 import type { Admission } from "../limits/guard.ts";
 import type { ProxyContext } from "./context.ts";
@@ -36,6 +37,8 @@ export interface AttemptInit {
   routing: Routing | null;
   /** The client's request, whose signal says when it went away. */
   clientSignal: AbortSignal;
+  /** The provider's deployment this attempt went to, when it has several: told how it went, named in the row. */
+  deployment: Lease | null;
 }
 
 /** What a whole (non-streamed) answer becomes once read: the client's body and the usage it bills. */
@@ -126,8 +129,10 @@ export class Attempt implements Cuttable {
         routingMethod: a.routing?.method ?? null,
         routingReason: a.routing?.reason ?? null,
         requestId: a.requestId,
+        deployment: a.deployment?.name ?? null,
       };
       ctx.spend.record(row);
+      a.deployment?.report(status);
       // Plan quotas count input + output tokens, as the plans table states them.
       a.admission.settle(row.costMicros, row.inputTokens + row.outputTokens);
     } finally {

@@ -1,4 +1,4 @@
-// The /v1 routes: one front door per protocol over the shared pipeline, plus count_tokens and the model list.
+// The /v1 routes: one front door per protocol over the shared pipeline, plus count_tokens and the model list; /api is Ollama's.
 import { Elysia } from "elysia";
 import { messagesDoor } from "../../doors/anthropic-messages/door.ts";
 import { embeddingsDoor } from "../../doors/embeddings/door.ts";
@@ -9,8 +9,10 @@ import { authenticate } from "../auth/authenticate.ts";
 import type { ProxyContext } from "./context.ts";
 import { handleCountTokens } from "./count-tokens.ts";
 import { listModels, retrieveModel } from "./models.ts";
+import { ollamaRoutes } from "./ollama.ts";
 import { runPipeline } from "./pipeline.ts";
 import { requestIdOf } from "./request-id.ts";
+import { tracked } from "./tracked.ts";
 
 // Proxy routes take the raw body: Elysia must not parse (and normalise away) fields we pass through.
 const RAW = { parse: "none" } as const;
@@ -53,6 +55,7 @@ export function proxyRoutes(ctx: ProxyContext) {
       })
       // Codex CLI tries a WebSocket on /v1/responses first; 426 makes it fall back to HTTP at once.
       .get("/v1/responses", ({ request }) => upgradeRequired(request))
+      .use(ollamaRoutes(ctx))
   );
 }
 
@@ -66,19 +69,4 @@ function upgradeRequired(request: Request): Response {
   const res = errorResponse("openai", err, requestIdOf(request));
   res.headers.set("upgrade", "HTTP/1.1");
   return res;
-}
-
-/**
- * Counts a request as in flight from its first byte, so shutdown also waits for one still uploading
- * its body or being authenticated. A streamed answer stays counted by its attempt until it ends.
- */
-function tracked(ctx: ProxyContext, handle: (c: { request: Request }) => Promise<Response>) {
-  return async (c: { request: Request }): Promise<Response> => {
-    ctx.inflight.enter();
-    try {
-      return await handle(c);
-    } finally {
-      ctx.inflight.leave();
-    }
-  };
 }

@@ -17,7 +17,8 @@ interface Entry {
  */
 const wantsAnthropic = (headers: Headers) => headers.has("anthropic-version");
 
-function entries(ctx: ProxyContext): Entry[] {
+/** Every model the gateway serves with its owner, `auto` first when the router is on. */
+export function entries(ctx: ProxyContext): Entry[] {
   const out = ctx.providers.modelEntries().map((m) => ({ id: m.id, owner: m.provider }));
   return ctx.config.routerEnabled ? [{ id: "auto", owner: "snodus" }, ...out] : out;
 }

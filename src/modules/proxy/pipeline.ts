@@ -1,6 +1,7 @@
 // The one request path every front door shares: authenticate, route, and try each candidate model in turn.
 import type { Door } from "../../doors/types.ts";
 import { badRequest, GatewayError, notFound } from "../../errors.ts";
+import { embeddingsCodecOf } from "../../providers/embeddings.ts";
 import { TranslationError } from "../../providers/translate/content.ts";
 import { callUpstream } from "../../providers/upstream.ts";
 import { authenticate } from "../auth/authenticate.ts";
@@ -34,20 +35,33 @@ export async function runPipeline(
   const clientUrl = new URL(request.url);
 
   let firstAdmission: Admission | null = null;
+  // Deployments of the current model this request already went to (several keys or replicas).
+  const tried = new Set<string>();
   for (let i = 0; i < plan.candidates.length; i++) {
     const model = plan.candidates[i] as string;
-    const last = i === plan.candidates.length - 1;
-    const resolved = ctx.providers.resolve(model);
+    const resolved = ctx.providers.resolve(model, tried);
     if (!resolved) {
       if (i === 0) throw noProvider(ctx, model);
       ctx.log.warn("fallback model has no configured provider; skipped", { requestId, model });
       continue;
     }
-    const { provider, target } = resolved;
+    const { provider, target, lease } = resolved;
+    // Another deployment of the same model goes before any model fallback.
+    const elsewhere = lease?.hasAlternative(tried) ?? false;
+    const last = i === plan.candidates.length - 1 && !elsewhere;
+    const retryElsewhere = (): boolean => {
+      if (!lease || !elsewhere) return false;
+      tried.add(lease.name);
+      i--; // the same candidate again, on another deployment
+      return true;
+    };
     const route = provider.passthrough[door.protocol] ?? null;
-    const embeddings = door.kind === "embeddings" ? provider.embeddings : undefined;
+    const embeddings = door.kind === "embeddings" && !route ? embeddingsCodecOf(provider) : undefined;
     if (!route && door.kind === "embeddings" && !embeddings)
       throw badRequest(`"${model}" is served by ${provider.name}, which has no embeddings API`);
+    // Embeddings cross providers as OpenAI's request (the embeddings pivot).
+    const embeddingsBody =
+      embeddings && door.kind === "embeddings" ? translating(() => door.toOpenAI(body.json)) : null;
     // Translation problems are the client's (400) and must surface before anything is reserved.
     const pivot = route || door.kind === "embeddings" ? null : translating(() => parsed.pivot?.() ?? null);
     const maxTokens = parsed.maxTokens ?? provider.maxOutputTokens(model);
@@ -70,7 +84,7 @@ export async function runPipeline(
             body: out.bytes,
           };
         }
-        if (embeddings) return embeddings.request(target, body.json, model, incoming);
+        if (embeddings && embeddingsBody) return embeddings.request(target, embeddingsBody, model, incoming);
         return provider.pivot.request(target, pivotBody as NonNullable<typeof pivotBody>, model, incoming);
       },
     );
@@ -99,6 +113,7 @@ export async function runPipeline(
       requestId,
       routing: plan.routing,
       clientSignal: request.signal,
+      deployment: lease,
     });
 
     let upstream: Response;
@@ -123,20 +138,37 @@ export async function runPipeline(
         cause: err instanceof Error ? err.cause : undefined,
       });
       attempt.fail(status);
-      // A connection that failed before any byte reached the client can go to the next candidate.
-      if (status === 502 && !last) continue;
+      // A connection that failed (or timed out) before any byte reached the client can go to another
+      // deployment; a failed connection also to the next candidate.
+      if ((status === 502 || status === 504) && retryElsewhere()) continue;
+      if (status === 502 && !last) {
+        tried.clear();
+        continue;
+      }
       throw err;
     }
+    if (upstream.status === 429) lease?.holdOff(upstream.headers.get("retry-after"));
     if (RETRYABLE.has(upstream.status) && !last) {
       await upstream.arrayBuffer().catch(() => {});
-      ctx.log.info("upstream refused; trying the next model", { requestId, model, status: upstream.status });
+      ctx.log.info("upstream refused; trying another deployment or the next model", {
+        requestId,
+        model,
+        deployment: lease?.name,
+        status: upstream.status,
+      });
       attempt.fail(upstream.status);
+      if (!retryElsewhere()) tried.clear();
       continue;
     }
     const input = { ctx, attempt, upstream, provider, parsed, requestId };
     if (route) return respondPassthrough({ ...input, route, injected });
     if (door.kind === "embeddings")
-      return respondEmbeddings({ ...input, door, codec: embeddings as NonNullable<typeof embeddings> });
+      return respondEmbeddings({
+        ...input,
+        door,
+        codec: embeddings as NonNullable<typeof embeddings>,
+        body: embeddingsBody as NonNullable<typeof embeddingsBody>,
+      });
     return respondPivot({ ...input, door, pivot: pivotBody as NonNullable<typeof pivotBody> });
   }
   // Only reachable when every fallback lacked a provider after the first was refused.

@@ -1,4 +1,5 @@
 // Turns an upstream's answer into the client's: byte passthrough for same-protocol pairs, pivot rendering otherwise.
+import type { OpenAIEmbeddingList } from "../../doors/embeddings/embeddings.ts";
 import type { ConversationDoor, DoorRequest, EmbeddingsDoor } from "../../doors/types.ts";
 import { clientResponseHeaders } from "../../http/headers.ts";
 import { emptyUsage } from "../../pricing/usage.ts";
@@ -27,9 +28,9 @@ interface RespondInput {
 
 /** Embeddings from a provider with its own API: translated whole (they are never streamed). */
 export function respondEmbeddings(
-  input: RespondInput & { door: EmbeddingsDoor; codec: EmbeddingsCodec },
+  input: RespondInput & { door: EmbeddingsDoor; codec: EmbeddingsCodec; body: Record<string, unknown> },
 ): Promise<Response> {
-  const { attempt, upstream, provider, door, codec, parsed, requestId } = input;
+  const { attempt, upstream, provider, door, codec, requestId } = input;
   return attempt.whole(upstream, (bytes) => {
     const json = safeJson(bytes);
     const headers = new Headers({ "content-type": "application/json" });
@@ -39,8 +40,9 @@ export function respondEmbeddings(
       );
       return { body, usage: emptyUsage(), status: upstream.status, headers };
     }
-    const answer = codec.answer(json, attempt.model, parsed.body);
-    return { body: JSON.stringify(answer.body), usage: answer.usage, status: 200, headers };
+    const answer = codec.answer(json, attempt.model, input.body);
+    const list = door.renderList(answer.body as OpenAIEmbeddingList, attempt.model);
+    return { body: JSON.stringify(list), usage: answer.usage, status: 200, headers };
   });
 }
 
@@ -62,15 +64,16 @@ function failure(outcome: "upstream_failed" | "upstream_timeout" | "shutdown", p
   } as const;
 }
 
-const isEventStream = (res: Response) =>
-  (res.headers.get("content-type") ?? "").includes("text/event-stream") && res.body !== null;
+/** Server-sent events, or Ollama's newline-delimited JSON. */
+const isStream = (res: Response) =>
+  /text\/event-stream|application\/x-ndjson/.test(res.headers.get("content-type") ?? "") && res.body !== null;
 
 export function respondPassthrough(
   input: RespondInput & { route: PassthroughRoute; injected: boolean },
 ): Promise<Response> | Response {
   const { attempt, upstream, route, provider } = input;
   const headers = clientResponseHeaders(upstream.headers);
-  if (!isEventStream(upstream)) {
+  if (!isStream(upstream)) {
     return attempt.whole(upstream, (bytes) => ({
       body: bytes,
       usage: upstream.ok ? route.usage(route.usageLast ? usageOf(bytes) : safeJson(bytes)) : emptyUsage(),
@@ -140,7 +143,7 @@ export function respondPivot(
         streamStatus(200, outcome, translator.finished && translator.stopReason === null),
     },
     200,
-    new Headers({ "content-type": "text/event-stream; charset=utf-8" }),
+    new Headers({ "content-type": renderer.contentType ?? "text/event-stream; charset=utf-8" }),
   );
 }
 

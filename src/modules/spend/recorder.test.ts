@@ -57,6 +57,7 @@ const row = (): SpendRow => ({
   routingMethod: null,
   routingReason: null,
   requestId: `req-${n}`,
+  deployment: null,
 });
 
 /** Lets pending promise callbacks run (no timers involved). */

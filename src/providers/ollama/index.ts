@@ -1,4 +1,4 @@
-// The Ollama provider: a local server's /api/chat, its models discovered from /api/tags, free by default.
+// The Ollama provider: a local server's /api/chat, its models discovered from /api/tags, free by default; Ollama clients pass through.
 import {
   encodingFormatOf,
   ollamaEmbedToOpenAI,
@@ -10,6 +10,7 @@ import { anthropicErrorFromUpstream } from "../translate/errors.ts";
 import { isOllamaFamily, upstreamModelName } from "../translate/models.ts";
 import type { ProviderDescriptor } from "../types.ts";
 import { anthropicToOllamaRequest } from "./from-anthropic.ts";
+import { ollamaPassthrough } from "./passthrough.ts";
 import { createOllamaToAnthropicStream } from "./stream-to-anthropic.ts";
 import { parseOllamaTags } from "./tags.ts";
 import { ollamaToAnthropicMessage, ollamaUsage } from "./to-anthropic.ts";
@@ -62,5 +63,5 @@ export const ollama = {
       usage: ollamaEmbedUsage(json),
     }),
   },
-  passthrough: {},
+  passthrough: { ollama: ollamaPassthrough },
 } satisfies ProviderDescriptor<"ollama">;

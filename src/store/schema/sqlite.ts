@@ -89,6 +89,8 @@ export const spendLog = sqliteTable(
     routingMethod: text("routing_method"),
     routingReason: text("routing_reason"),
     requestId: text("request_id").notNull(),
+    /** Which of the provider's deployments (upstream keys or replicas) served it; null when it has one. */
+    deployment: text("deployment"),
   },
   (t) => [
     index("spend_key_time_idx").on(t.apiKeyId, t.createdAt),

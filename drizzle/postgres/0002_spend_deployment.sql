@@ -1,0 +1,1 @@
+ALTER TABLE "spend_log" ADD COLUMN "deployment" text;

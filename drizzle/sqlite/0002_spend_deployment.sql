@@ -1,0 +1,1 @@
+ALTER TABLE `spend_log` ADD `deployment` text;
