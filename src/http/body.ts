@@ -79,7 +79,10 @@ export async function readBodyLimited(
   return out;
 }
 
-async function readDeclared(request: Request, deadlineMs: number | undefined): Promise<Uint8Array<ArrayBuffer>> {
+async function readDeclared(
+  request: Request,
+  deadlineMs: number | undefined,
+): Promise<Uint8Array<ArrayBuffer>> {
   if (deadlineMs === undefined) return new Uint8Array(await request.arrayBuffer());
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {

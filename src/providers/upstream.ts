@@ -13,9 +13,12 @@ export interface UpstreamCall {
   headersTimeoutMs: number;
   /** The provider's name, for error messages. */
   provider: string;
-  /** Aborted at the shutdown deadline: the call gives up with 503. */
-  cut?: AbortSignal;
+  /** Registers what to do at the shutdown deadline (the call gives up with 503); returns its removal. */
+  onCut?: CutHook;
 }
+
+/** Registers a callback for the shutdown deadline and returns a function that removes it. */
+export type CutHook = (fn: () => void) => () => void;
 
 /**
  * The upstream is never tied to the client's connection: if the client leaves, the gateway
@@ -39,8 +42,7 @@ export async function callUpstream(call: UpstreamCall): Promise<Response> {
     call.headersTimeoutMs,
   );
   let settled = false;
-  const onCut = () => giveUp("shutdown");
-  call.cut?.addEventListener("abort", onCut, { once: true });
+  const uncut = call.onCut?.(() => giveUp("shutdown"));
   const connectTimer =
     call.connectTimeoutMs < call.headersTimeoutMs
       ? setTimeout(() => {
@@ -70,7 +72,7 @@ export async function callUpstream(call: UpstreamCall): Promise<Response> {
     throw err;
   } finally {
     settled = true;
-    call.cut?.removeEventListener("abort", onCut);
+    uncut?.();
     clearTimeout(headersTimer);
     if (connectTimer) clearTimeout(connectTimer);
   }

@@ -63,9 +63,10 @@ export class Attempt implements Cuttable {
   readonly #ctx: ProxyContext;
   readonly #init: AttemptInit;
   #finished = false;
-  /** Aborted at the shutdown deadline: whatever the attempt is waiting for gives up. */
-  readonly #cut = new AbortController();
+  /** What the attempt is waiting for right now, told to give up at the shutdown deadline. */
+  #onCut: (() => void) | null = null;
   #cutStream: (() => void) | null = null;
+  #cutRequested = false;
 
   constructor(ctx: ProxyContext, init: AttemptInit) {
     this.#ctx = ctx;
@@ -79,16 +80,26 @@ export class Attempt implements Cuttable {
     ctx.inflight.hold(this);
   }
 
-  /** Fires when shutdown's deadline cuts this attempt short (pass it to the upstream call). */
-  get cutSignal(): AbortSignal {
-    return this.#cut.signal;
-  }
+  /**
+   * Registers what to do if shutdown's deadline comes while the attempt waits (one waiter at a time:
+   * the upstream call, then the whole-answer read); returns its removal. A plain slot, not an
+   * AbortSignal: every request registers, and listeners cost more than the rare cut.
+   */
+  readonly onCut = (fn: () => void): (() => void) => {
+    this.#onCut = fn;
+    // A cut that came between two waits still applies to the next one.
+    if (this.#cutRequested) queueMicrotask(fn);
+    return () => {
+      if (this.#onCut === fn) this.#onCut = null;
+    };
+  };
 
   /** Shutdown's deadline: a stream ends with its protocol's error event, a wait gives up with 503. */
   cut(): void {
     if (this.#finished) return;
+    this.#cutRequested = true;
     if (this.#cutStream) this.#cutStream();
-    else this.#cut.abort();
+    else this.#onCut?.();
   }
 
   get finished(): boolean {
@@ -164,7 +175,7 @@ export class Attempt implements Cuttable {
   async whole(upstream: Response, read: (bytes: Uint8Array<ArrayBuffer>) => WholeAnswer): Promise<Response> {
     let answer: WholeAnswer;
     try {
-      answer = read(await readWhole(upstream, this.#ctx.config.upstreamTimeoutMs, this.#cut.signal));
+      answer = read(await readWhole(upstream, this.#ctx.config.upstreamTimeoutMs, this.onCut));
     } catch (err) {
       this.fail(err instanceof GatewayError ? err.status : 502);
       throw err;
@@ -201,6 +212,7 @@ export class Attempt implements Cuttable {
       },
     });
     this.#cutStream = stream.cut;
+    if (this.#cutRequested) queueMicrotask(stream.cut);
     this.headers(headers);
     headers.set("x-accel-buffering", "no");
     headers.set("cache-control", "no-cache");

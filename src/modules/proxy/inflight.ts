@@ -18,7 +18,7 @@ export class Inflight {
   leave(): void {
     if (this.#count === 0) throw new Error("Inflight.leave() called more often than enter()");
     this.#count--;
-    if (this.#count === 0) for (const w of this.#waiters.splice(0)) w();
+    if (this.#count === 0 && this.#waiters.length > 0) for (const w of this.#waiters.splice(0)) w();
   }
 
   get count(): number {

@@ -125,7 +125,7 @@ export async function runPipeline(
         connectTimeoutMs: ctx.config.connectTimeoutMs,
         headersTimeoutMs: ctx.config.upstreamTimeoutMs,
         provider: provider.name,
-        cut: attempt.cutSignal,
+        onCut: attempt.onCut,
       });
     } catch (err) {
       const status = err instanceof GatewayError ? err.status : 502;

@@ -1,5 +1,6 @@
 // Reads a non-streamed upstream answer in full, bounded by the upstream timeout.
 import { GatewayError } from "../../errors.ts";
+import type { CutHook } from "../../providers/upstream.ts";
 
 /** One decoder for every request: whole-buffer decoding keeps no state between calls. */
 const decoder = new TextDecoder();
@@ -8,17 +9,16 @@ export async function readWhole(
   res: Response,
   timeoutMs: number,
   /** Shutdown's deadline: reading stops with a 503. */
-  cut?: AbortSignal,
+  onCut?: CutHook,
 ): Promise<Uint8Array<ArrayBuffer>> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let onCut: (() => void) | undefined;
+  let uncut: (() => void) | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () => reject(new GatewayError(504, "timeout_error", "The upstream stopped sending")),
       timeoutMs,
     );
-    onCut = () => reject(shuttingDown());
-    cut?.addEventListener("abort", onCut, { once: true });
+    uncut = onCut?.(() => reject(shuttingDown()));
   });
   try {
     return new Uint8Array(await Promise.race([res.arrayBuffer(), timeout]));
@@ -27,7 +27,7 @@ export async function readWhole(
     throw new GatewayError(502, "api_error", "The upstream connection failed while reading the response");
   } finally {
     clearTimeout(timer);
-    if (onCut) cut?.removeEventListener("abort", onCut);
+    uncut?.();
   }
 }
 
