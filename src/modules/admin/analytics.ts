@@ -2,6 +2,7 @@
 import { Elysia } from "elysia";
 import { byModel, byProvider, byUser, daily, recent, resolveRange, routing } from "../analytics/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
+import { strictQuery } from "./query.ts";
 import {
   DailyReport,
   ModelReport,
@@ -17,7 +18,7 @@ const tags = ["analytics"];
 export function analyticsRoutes(deps: AdminDeps, auth: AdminAuth) {
   const { store, now } = deps;
   const opts = <R>(response: R, summary: string) => ({
-    query: RangeQuery,
+    ...strictQuery(RangeQuery),
     response: { 200: response, ...ID_ERRORS },
     detail: { tags, summary },
   });
@@ -52,7 +53,7 @@ export function analyticsRoutes(deps: AdminDeps, auth: AdminAuth) {
       "/recent",
       ({ scope, query }) => recent(store, resolveRange(scope, query, now()), query.limit ?? 50, query.cursor),
       {
-        query: RecentQuery,
+        ...strictQuery(RecentQuery),
         response: { 200: RecentReport, ...ID_ERRORS },
         detail: { tags, summary: "Latest requests, newest first (cursor pagination)" },
       },

@@ -2,6 +2,7 @@
 import { Elysia } from "elysia";
 import { listProviders } from "../../providers/catalog.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
+import { NO_QUERY } from "./query.ts";
 import { PlanList, ProviderList, READ_ERRORS } from "./schemas.ts";
 import { planView } from "./views.ts";
 
@@ -9,6 +10,7 @@ export function catalogRoutes(deps: AdminDeps, auth: AdminAuth) {
   return new Elysia({ prefix: "/admin" })
     .use(adminAuth(auth))
     .get("/plans", async () => ({ data: (await deps.store.plans.list()).map(planView) }), {
+      ...NO_QUERY,
       response: { 200: PlanList, ...READ_ERRORS },
       detail: { tags: ["plans"], summary: "List available plans" },
     })
@@ -23,6 +25,7 @@ export function catalogRoutes(deps: AdminDeps, auth: AdminAuth) {
         })),
       }),
       {
+        ...NO_QUERY,
         response: { 200: ProviderList, ...READ_ERRORS },
         detail: { tags: ["providers"], summary: "List registered providers and their models" },
       },

@@ -3,6 +3,7 @@ import { Elysia } from "elysia";
 import { spendCsvStream } from "../analytics/csv.ts";
 import { resolveRange } from "../analytics/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
+import { strictQuery } from "./query.ts";
 import { CsvExport } from "./report-schemas.ts";
 import { ID_ERRORS, RangeQuery } from "./schemas.ts";
 
@@ -22,7 +23,7 @@ export function exportRoutes(deps: AdminDeps, auth: AdminAuth) {
       });
     },
     {
-      query: RangeQuery,
+      ...strictQuery(RangeQuery),
       response: { 200: CsvExport, ...ID_ERRORS },
       detail: {
         tags: ["analytics"],

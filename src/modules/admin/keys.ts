@@ -3,6 +3,7 @@ import { Elysia } from "elysia";
 import { createKey, findKey, listKeys, revokeKey, rotateKey, updateKey } from "../keys/service.ts";
 import { ValidationError } from "../users/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
+import { NO_QUERY, strictQuery } from "./query.ts";
 import {
   ID_ERRORS,
   IdParams,
@@ -38,7 +39,7 @@ export function keysRoutes(deps: AdminDeps, auth: AdminAuth) {
         );
       },
       {
-        query: KeyListQuery,
+        ...strictQuery(KeyListQuery),
         response: { 200: KeyList, ...READ_ERRORS, 404: ID_ERRORS[404] },
         detail: { tags, summary: "List virtual keys" },
       },
@@ -83,6 +84,7 @@ export function keysRoutes(deps: AdminDeps, auth: AdminAuth) {
       },
       {
         params: IdParams,
+        ...NO_QUERY,
         response: { 200: KeyView, ...ID_ERRORS },
         detail: { tags, summary: "One key (another team's id is 404 for a team admin)" },
       },

@@ -3,6 +3,7 @@ import { Elysia, t } from "elysia";
 import { accountSummary } from "../account/service.ts";
 import { changePlan, createTeam, listTeams } from "../teams/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
+import { NO_QUERY, strictQuery } from "./query.ts";
 import {
   AccountView,
   ID_ERRORS,
@@ -33,7 +34,7 @@ export function teamsRoutes(deps: AdminDeps, auth: AdminAuth) {
         return pageOf(found.rows.map(teamView), found.total, page);
       },
       {
-        query: t.Object(PageQuery),
+        ...strictQuery(t.Object(PageQuery)),
         response: { 200: TeamList, ...READ_ERRORS },
         detail: { tags, summary: "List teams (a team admin sees only their own)" },
       },
@@ -79,6 +80,7 @@ export function teamsRoutes(deps: AdminDeps, auth: AdminAuth) {
       async ({ scope, params }) => accountView(await accountSummary(store, params.id, now(), scope)),
       {
         params: IdParams,
+        ...NO_QUERY,
         response: { 200: AccountView, ...ID_ERRORS },
         detail: {
           tags,

@@ -4,6 +4,7 @@ import { StoreNotFoundError } from "../../store/types.ts";
 import { assertSees } from "../auth/scope.ts";
 import { createUser, listUsers } from "../users/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
+import { NO_QUERY, strictQuery } from "./query.ts";
 import {
   ID_ERRORS,
   IdParams,
@@ -32,7 +33,7 @@ export function usersRoutes(deps: AdminDeps, auth: AdminAuth) {
         return pageOf(found.rows.map(userView), found.total, page);
       },
       {
-        query: UserListQuery,
+        ...strictQuery(UserListQuery),
         response: { 200: UserList, ...READ_ERRORS, 404: ID_ERRORS[404] },
         detail: { tags, summary: "List users" },
       },
@@ -47,6 +48,7 @@ export function usersRoutes(deps: AdminDeps, auth: AdminAuth) {
       },
       {
         params: IdParams,
+        ...NO_QUERY,
         response: { 200: UserView, ...ID_ERRORS },
         detail: { tags, summary: "One user (another team's id is 404 for a team admin)" },
       },
