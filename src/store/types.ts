@@ -121,6 +121,29 @@ export interface SpendFilter {
   from?: Date;
   to?: Date;
   teamId?: string;
+  apiKeyId?: string;
+  userId?: string;
+  model?: string;
+  provider?: string;
+  /** Status between these, inclusive (e.g. 400–499 for "4xx"). */
+  statusMin?: number;
+  statusMax?: number;
+  requestId?: string;
+}
+
+/** Narrowing of the key and user lists (admin search). */
+export interface ListFilter {
+  teamId?: string;
+  /** Case-insensitive substring of the name, prefix/email, or (keys) the owner's name or email. */
+  search?: string;
+  /** Newest first instead of oldest first. */
+  newestFirst?: boolean;
+}
+
+export interface KeyListFilter extends ListFilter {
+  userId?: string;
+  /** true: only active keys, false: only revoked ones. */
+  active?: boolean;
 }
 
 /** One page of a list: `limit` rows from `offset`, and how many rows match in all. */
@@ -240,7 +263,7 @@ export interface Store {
     /** Deactivating a user shuts every one of their keys out without revoking them. */
     setActive(id: string, active: boolean): Promise<User>;
     /** A page of users, oldest first, optionally of one team. */
-    listPage(filter: { teamId?: string }, page: Page): Promise<Paged<User>>;
+    listPage(filter: ListFilter, page: Page): Promise<Paged<User>>;
     getMany(ids: string[]): Promise<User[]>;
   };
 
@@ -262,7 +285,7 @@ export interface Store {
     /** Batched `last_used_at` update (one statement per flush, not per request). */
     touch(lastUsed: Map<string, Date>): Promise<void>;
     /** A page of keys with their team, oldest first, optionally of one team and/or user. */
-    listPage(filter: { teamId?: string; userId?: string }, page: Page): Promise<Paged<TeamKey>>;
+    listPage(filter: KeyListFilter, page: Page): Promise<Paged<TeamKey>>;
   };
 
   plans: {

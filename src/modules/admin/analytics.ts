@@ -1,6 +1,15 @@
 // /admin/analytics/*: dashboard figures over a date range, narrowed to the caller's team.
 import { Elysia } from "elysia";
-import { byModel, byProvider, byUser, daily, recent, resolveRange, routing } from "../analytics/service.ts";
+import {
+  byModel,
+  byProvider,
+  byUser,
+  daily,
+  recent,
+  recentFilter,
+  resolveRange,
+  routing,
+} from "../analytics/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
 import { strictQuery } from "./query.ts";
 import {
@@ -51,7 +60,14 @@ export function analyticsRoutes(deps: AdminDeps, auth: AdminAuth) {
     )
     .get(
       "/recent",
-      ({ scope, query }) => recent(store, resolveRange(scope, query, now()), query.limit ?? 50, query.cursor),
+      ({ scope, query }) =>
+        recent(
+          store,
+          resolveRange(scope, query, now()),
+          query.limit ?? 50,
+          query.cursor,
+          recentFilter(query),
+        ),
       {
         ...strictQuery(RecentQuery),
         response: { 200: RecentReport, ...ID_ERRORS },

@@ -31,7 +31,18 @@ export function keysRoutes(deps: AdminDeps, auth: AdminAuth) {
       "",
       async ({ scope, query }) => {
         const page = pageParams(query);
-        const found = await listKeys(store, scope, { teamId: query.team_id, userId: query.user_id }, page);
+        const found = await listKeys(
+          store,
+          scope,
+          {
+            teamId: query.team_id,
+            userId: query.user_id,
+            search: query.search || undefined,
+            active: query.status === undefined ? undefined : query.status === "active",
+            newestFirst: query.order === "newest",
+          },
+          page,
+        );
         return pageOf(
           found.rows.map((k) => keyView(k, now())),
           found.total,

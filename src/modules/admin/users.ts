@@ -29,7 +29,12 @@ export function usersRoutes(deps: AdminDeps, auth: AdminAuth) {
       "",
       async ({ scope, query }) => {
         const page = pageParams(query);
-        const found = await listUsers(store, scope, { teamId: query.team_id }, page);
+        const found = await listUsers(
+          store,
+          scope,
+          { teamId: query.team_id, search: query.search || undefined, newestFirst: query.order === "newest" },
+          page,
+        );
         return pageOf(found.rows.map(userView), found.total, page);
       },
       {

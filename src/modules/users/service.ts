@@ -1,5 +1,5 @@
 // User rules shared by the CLI and the admin API: validation, plan caps and team scope.
-import type { Page, Paged, Role, Store, User } from "../../store/types.ts";
+import type { ListFilter, Page, Paged, Role, Store, User } from "../../store/types.ts";
 import { StoreNotFoundError } from "../../store/types.ts";
 import { assertSees, GLOBAL, type Scope, teamFilter } from "../auth/scope.ts";
 import { planCap, withinCap } from "../plans/caps.ts";
@@ -62,11 +62,6 @@ export async function createUser(
   );
 }
 
-export function listUsers(
-  store: Store,
-  scope: Scope,
-  filter: { teamId?: string },
-  page: Page,
-): Promise<Paged<User>> {
-  return store.users.listPage({ teamId: teamFilter(scope, filter.teamId) }, page);
+export function listUsers(store: Store, scope: Scope, filter: ListFilter, page: Page): Promise<Paged<User>> {
+  return store.users.listPage({ ...filter, teamId: teamFilter(scope, filter.teamId) }, page);
 }
