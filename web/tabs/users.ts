@@ -1,4 +1,4 @@
-// Users & Teams: users (list, create) and teams with their plans and budgets (list, create: global admin).
+// Users & Teams: users (search, page, create) and teams with their plans and budgets (list, create: global admin).
 import { html } from "htm/preact";
 import { useState } from "preact/hooks";
 import { ApiError, get, request } from "../api.ts";
@@ -6,14 +6,27 @@ import { ago, cents, stamp } from "../format.ts";
 import { setParams } from "../route.ts";
 import type { Paged, Plan, Principal, Team, User } from "../types.ts";
 import { Modal } from "../ui/dialog.ts";
+import { Pager, pageParam } from "../ui/pager.ts";
 import { Empty, ErrorNote, Loading, Time } from "../ui/parts.ts";
 import { useResource } from "../ui/resource.ts";
 import { Section, type TabProps, TeamPicker, useTeams } from "./common.ts";
 
+const PAGE_SIZE = 100;
+
 export function UsersTab({ principal, params }: TabProps) {
   const teamId = principal.kind === "team" ? principal.team.id : (params.get("team") ?? "");
-  const users = useResource(`users:${teamId}`, (s) =>
-    get<Paged<User>>("/admin/users", { limit: 500, team_id: teamId || undefined }, s),
+  const search = params.get("q") ?? "";
+  const page = pageParam(params);
+  // Searched and paged on the server: every user is reachable however many there are.
+  const query = {
+    limit: PAGE_SIZE,
+    offset: page * PAGE_SIZE,
+    team_id: teamId || undefined,
+    search: search.trim() || undefined,
+    order: "newest",
+  };
+  const users = useResource(`users:${JSON.stringify(query)}`, (s) =>
+    get<Paged<User>>("/admin/users", query, s),
   );
   const teams = useTeams();
   const [dialog, setDialog] = useState<"user" | "team" | null>(null);
@@ -24,6 +37,9 @@ export function UsersTab({ principal, params }: TabProps) {
       <h1>Users & Teams</h1>
       <div class="toolbar-controls">
         <${TeamPicker} tab="users" principal=${principal} teamId=${teamId} />
+        <label class="inline"><span class="sr-only">Search users</span>
+          <input type="search" placeholder="Search name, email" value=${search} onInput=${(e: Event) => setParams("users", { q: (e.currentTarget as HTMLInputElement).value, page: null })} />
+        </label>
       </div>
     </div>
     <${Section}
@@ -36,8 +52,8 @@ export function UsersTab({ principal, params }: TabProps) {
           ? html`<${ErrorNote} error=${users.error} retry=${users.reload} />`
           : users.data === undefined
             ? html`<${Loading} />`
-            : users.data.data.length === 0
-              ? html`<${Empty}>No users yet.<//>`
+            : users.data.data.length === 0 && page === 0
+              ? html`<${Empty}>${search.trim() ? "No user matches." : "No users yet."}<//>`
               : html`<div class="table-wrap">
                   <table class="data cards">
                     <thead>
@@ -64,7 +80,7 @@ export function UsersTab({ principal, params }: TabProps) {
                     </tbody>
                   </table>
                 </div>
-                ${users.data.total > users.data.data.length ? html`<p class="fine">Showing the first ${users.data.data.length} of ${users.data.total} users.</p>` : null}`
+                <${Pager} tab="users" page=${page} size=${PAGE_SIZE} shown=${users.data.data.length} total=${users.data.total} noun="users" />`
       }
     <//>
     <${Section}
