@@ -133,6 +133,12 @@ export function createRepository(deps: RepositoryDeps): Store {
         return deps.dialect === "sqlite"
           ? sql`strftime('%Y-%m-%d', ${c.createdAt} / 1000, 'unixepoch')`
           : sql`to_char(${c.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`;
+      case "month":
+        return deps.dialect === "sqlite"
+          ? sql`strftime('%Y-%m', ${c.createdAt} / 1000, 'unixepoch')`
+          : sql`to_char(${c.createdAt} at time zone 'UTC', 'YYYY-MM')`;
+      case "teamId":
+        return sql`${c.teamId}`;
       case "model":
         return sql`${c.model}`;
       case "provider":
@@ -233,6 +239,14 @@ export function createRepository(deps: RepositoryDeps): Store {
       async countByTeam(teamId) {
         const [row] = await db.select({ n: count() }).from(t.users).where(eq(t.users.teamId, teamId));
         return Number(row?.n ?? 0);
+      },
+      async update(id, patch) {
+        if (Object.keys(patch).length === 0) {
+          const user = await store.users.get(id);
+          if (!user) throw new StoreNotFoundError("user", id);
+          return user;
+        }
+        return first(await db.update(t.users).set(patch).where(eq(t.users.id, id)).returning(), "user", id);
       },
       async setActive(id, active) {
         return first(

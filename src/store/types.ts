@@ -103,6 +103,12 @@ export interface KeyPatch {
   budgetMonthlyCents?: number | null;
 }
 
+export interface UserPatch {
+  name?: string;
+  role?: Role;
+  isActive?: boolean;
+}
+
 export interface TeamPatch {
   name?: string;
   budgetMonthlyCents?: number | null;
@@ -170,6 +176,9 @@ export type SpendDimension =
   | "provider"
   | "userId"
   | "apiKeyId"
+  | "teamId"
+  /** The UTC calendar month of `created_at` (YYYY-MM). */
+  | "month"
   | "routedFrom"
   | "routingMethod"
   /** The routing reason up to its first " (": the rule without the per-request figures (bounded cardinality). */
@@ -260,6 +269,7 @@ export interface Store {
     get(id: string): Promise<User | null>;
     list(filter?: { teamId?: string }): Promise<User[]>;
     countByTeam(teamId: string): Promise<number>;
+    update(id: string, patch: UserPatch): Promise<User>;
     /** Deactivating a user shuts every one of their keys out without revoking them. */
     setActive(id: string, active: boolean): Promise<User>;
     /** A page of users, oldest first, optionally of one team. */

@@ -19,7 +19,7 @@ type Group = "teams" | "users" | "keys" | "plans" | "spend";
 /** Every Store method, by group; the type below fails the build if one is missing. */
 const METHODS = {
   teams: ["create", "get", "list", "update", "listPage"],
-  users: ["create", "get", "list", "countByTeam", "setActive", "listPage", "getMany"],
+  users: ["create", "get", "list", "countByTeam", "update", "setActive", "listPage", "getMany"],
   keys: [
     "create",
     "get",
@@ -45,6 +45,7 @@ const WRITES = new Set<StoreOp>([
   "teams.create",
   "teams.update",
   "users.create",
+  "users.update",
   "users.setActive",
   "keys.create",
   "keys.update",

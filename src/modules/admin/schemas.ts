@@ -178,6 +178,25 @@ export const UserCreateBody = t.Object(
   { additionalProperties: false },
 );
 
+export const UserPatchBody = t.Object(
+  {
+    name: t.Optional(t.String({ minLength: 1, maxLength: 200 })),
+    role: t.Optional(t.Union([t.Literal("admin"), t.Literal("member")])),
+    active: t.Optional(t.Boolean({ description: "false shuts every key of the user out (not revoked)" })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const TeamPatchBody = t.Object(
+  {
+    name: t.Optional(t.String({ minLength: 1, maxLength: 200 })),
+    budget_monthly_cents: t.Optional(
+      nullableInt("Monthly budget in cents; null = unlimited. A team admin may only lower it"),
+    ),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
 export const TeamView = t.Object(
   {
     id: uuid("Team id"),

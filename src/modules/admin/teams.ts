@@ -1,7 +1,7 @@
 // /admin/teams: list, create (global admin), change plan (global admin), and the account summary.
 import { Elysia, t } from "elysia";
 import { accountSummary } from "../account/service.ts";
-import { changePlan, createTeam, listTeams } from "../teams/service.ts";
+import { changePlan, createTeam, listTeams, patchTeam } from "../teams/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
 import { NO_QUERY, strictQuery } from "./query.ts";
 import {
@@ -15,6 +15,7 @@ import {
   rejectUnknown,
   TeamCreateBody,
   TeamList,
+  TeamPatchBody,
   TeamView,
   WRITE_ERRORS,
 } from "./schemas.ts";
@@ -56,6 +57,29 @@ export function teamsRoutes(deps: AdminDeps, auth: AdminAuth) {
         transform: rejectUnknown(TeamCreateBody),
         response: { 201: TeamView, ...WRITE_ERRORS },
         detail: { tags, summary: "Create a team (global administrator only)" },
+      },
+    )
+    .patch(
+      "/:id",
+      async ({ scope, params, body }) => {
+        const team = await patchTeam(store, scope, params.id, {
+          name: body.name,
+          budgetMonthlyCents: body.budget_monthly_cents,
+        });
+        // Cached identities carry the team's budget; drop them so it applies at once on this instance.
+        cache.invalidateAll();
+        return teamView(team);
+      },
+      {
+        params: IdParams,
+        body: TeamPatchBody,
+        parse: "json",
+        transform: rejectUnknown(TeamPatchBody),
+        response: { 200: TeamView, ...WRITE_ERRORS },
+        detail: {
+          tags,
+          summary: "Rename a team or change its monthly budget (a team admin may only lower it)",
+        },
       },
     )
     .patch(

@@ -2,7 +2,7 @@
 import { Elysia } from "elysia";
 import { StoreNotFoundError } from "../../store/types.ts";
 import { assertSees } from "../auth/scope.ts";
-import { createUser, listUsers } from "../users/service.ts";
+import { createUser, listUsers, updateUser } from "../users/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
 import { NO_QUERY, strictQuery } from "./query.ts";
 import {
@@ -14,6 +14,7 @@ import {
   UserCreateBody,
   UserList,
   UserListQuery,
+  UserPatchBody,
   UserView,
   WRITE_ERRORS,
 } from "./schemas.ts";
@@ -56,6 +57,30 @@ export function usersRoutes(deps: AdminDeps, auth: AdminAuth) {
         ...NO_QUERY,
         response: { 200: UserView, ...ID_ERRORS },
         detail: { tags, summary: "One user (another team's id is 404 for a team admin)" },
+      },
+    )
+    .patch(
+      "/:id",
+      async ({ scope, params, body }) => {
+        const user = await updateUser(store, scope, params.id, {
+          name: body.name,
+          role: body.role,
+          active: body.active,
+        });
+        // Cached identities carry the user's role and active flag: drop them so the change holds at once.
+        deps.keys.invalidateAll();
+        return userView(user);
+      },
+      {
+        params: IdParams,
+        body: UserPatchBody,
+        parse: "json",
+        transform: rejectUnknown(UserPatchBody),
+        response: { 200: UserView, ...WRITE_ERRORS },
+        detail: {
+          tags,
+          summary: "Change a user's name, role or active flag (a team admin: not their own role)",
+        },
       },
     )
     .post(
