@@ -142,6 +142,34 @@ describe("Users with 500 users", () => {
   });
 });
 
+describe("Editing users and teams", () => {
+  test("a user found by search is deactivated, and a team's budget changed, from their rows", async () => {
+    await page.goto(`${gw.url}/admin/#/users?q=person-007@`);
+    const userRow = page.locator("section[aria-labelledby=users-title] tbody tr", { hasText: "Person 007" });
+    await userRow.getByRole("button", { name: "Edit Person 007" }).click();
+    const dialog = page.getByRole("dialog", { name: "Edit user “Person 007”" });
+    await dialog.getByLabel("Name").fill("Person 007 (left)");
+    await dialog.getByLabel(/Active/).uncheck();
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await page
+      .locator("section[aria-labelledby=users-title] tbody tr", { hasText: "Person 007 (left)" })
+      .filter({ hasText: "inactive" })
+      .waitFor();
+    const stored = await gw.server.store.users.get(users[7]?.id ?? "");
+    expect([stored?.name, stored?.isActive]).toEqual(["Person 007 (left)", false]);
+
+    const teamRow = page.locator("section[aria-labelledby=teams-title] tbody tr", { hasText: gw.team.name });
+    await teamRow.getByRole("button", { name: `Edit team ${gw.team.name}` }).click();
+    const teamDialog = page.getByRole("dialog", { name: `Edit team “${gw.team.name}”` });
+    await teamDialog.getByLabel(/Monthly budget/).fill("123.45");
+    await teamDialog.getByRole("button", { name: "Save" }).click();
+    await teamDialog.waitFor({ state: "detached" });
+    await teamRow.filter({ hasText: "$123.45" }).waitFor();
+    expect((await gw.server.store.teams.get(gw.team.id))?.budgetMonthlyCents).toBe(12_345);
+  });
+});
+
 describe("Activity filters search the whole log", () => {
   test("a model, a status class and a request id find rows that were never loaded", async () => {
     await page.goto(`${gw.url}/admin/#/activity`);

@@ -1,4 +1,4 @@
-// Users & Teams: users (search, page, create) and teams with their plans and budgets (list, create: global admin).
+// Users & Teams: users (search, page, create, edit) and teams with their plans and budgets (list, create: global admin).
 import { html } from "htm/preact";
 import { useState } from "preact/hooks";
 import { ApiError, get, request } from "../api.ts";
@@ -10,6 +10,7 @@ import { Pager, pageParam } from "../ui/pager.ts";
 import { Empty, ErrorNote, Loading, Time } from "../ui/parts.ts";
 import { useResource } from "../ui/resource.ts";
 import { Section, type TabProps, TeamPicker, useTeams } from "./common.ts";
+import { TeamEditForm, UserEditForm } from "./users-edit.ts";
 
 const PAGE_SIZE = 100;
 
@@ -29,7 +30,13 @@ export function UsersTab({ principal, params }: TabProps) {
     get<Paged<User>>("/admin/users", query, s),
   );
   const teams = useTeams();
-  const [dialog, setDialog] = useState<"user" | "team" | null>(null);
+  const [dialog, setDialog] = useState<
+    "user" | "team" | { kind: "edit-user"; user: User } | { kind: "edit-team"; team: Team } | null
+  >(null);
+  const edited = (reload: () => void) => () => {
+    setDialog(null);
+    reload();
+  };
   const teamName = (id: string) => teams.data?.data.find((t) => t.id === id)?.name ?? "";
 
   return html`<div class="tab">
@@ -64,6 +71,7 @@ export function UsersTab({ principal, params }: TabProps) {
                         <th scope="col">Role</th>
                         <th scope="col">Status</th>
                         <th scope="col">Created</th>
+                        <th scope="col"><span class="sr-only">Actions</span></th>
                       </tr>
                     </thead>
                     <tbody>
@@ -75,6 +83,7 @@ export function UsersTab({ principal, params }: TabProps) {
                           <td data-label="Role"><span class=${`badge ${u.role === "admin" ? "route" : "plain"}`}>${u.role}</span></td>
                           <td data-label="Status"><span class=${`badge ${u.is_active ? "ok" : "off"}`}>${u.is_active ? "active" : "inactive"}</span></td>
                           <td data-label="Created"><${Time} when=${u.created_at} text=${ago(u.created_at)} title=${stamp(u.created_at)} /></td>
+                          <td class="actions"><button type="button" class="small" onClick=${() => setDialog({ kind: "edit-user", user: u })} aria-label=${`Edit ${u.name}`}>Edit</button></td>
                         </tr>`,
                       )}
                     </tbody>
@@ -114,6 +123,7 @@ export function UsersTab({ principal, params }: TabProps) {
                           <td data-label="Monthly budget" class="num">${t.budget_monthly_cents === null ? html`<span class="muted">unlimited</span>` : cents(t.budget_monthly_cents)}</td>
                           <td data-label="Created"><${Time} when=${t.created_at} text=${ago(t.created_at)} title=${stamp(t.created_at)} /></td>
                           <td class="actions">
+                            <button type="button" class="small" onClick=${() => setDialog({ kind: "edit-team", team: t })} aria-label=${`Edit team ${t.name}`}>Edit</button>
                             <a class="button small" href=${`#/account?team=${t.id}`}>Account</a>
                             ${principal.kind === "global" ? html`<button type="button" class="small" onClick=${() => setParams("users", { team: t.id })}>Users</button>` : null}
                           </td>
@@ -132,6 +142,8 @@ export function UsersTab({ principal, params }: TabProps) {
           }} />`
         : null
     }
+    ${typeof dialog === "object" && dialog?.kind === "edit-user" ? html`<${UserEditForm} user=${dialog.user} principal=${principal} onClose=${() => setDialog(null)} onDone=${edited(users.reload)} />` : null}
+    ${typeof dialog === "object" && dialog?.kind === "edit-team" ? html`<${TeamEditForm} team=${dialog.team} principal=${principal} onClose=${() => setDialog(null)} onDone=${edited(teams.reload)} />` : null}
     ${
       dialog === "team"
         ? html`<${TeamForm} onClose=${() => setDialog(null)} onDone=${() => {
