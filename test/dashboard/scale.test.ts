@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import type { Browser, Page } from "playwright-core";
 import { createKey } from "../../src/modules/keys/service.ts";
 import type { SpendRow, User } from "../../src/store/types.ts";
+import { money } from "../../web/format.ts";
 import { startTestGateway, type TestGateway } from "../helpers/gateway.ts";
 import { ADMIN_PASSWORD, launchBrowser, screenshot, signIn, watchConsole } from "./harness.ts";
 
@@ -124,6 +125,18 @@ describe("Keys with 2,000 keys", () => {
     );
     await page.getByLabel("Search keys").fill("no-such-key-anywhere");
     await page.getByText("No key matches.").waitFor();
+  });
+});
+
+describe("Spend this month beside each key", () => {
+  test("a key's row shows what its requests cost since the 1st (UTC)", async () => {
+    const monthStart = Date.parse(`${new Date().toISOString().slice(0, 7)}-01T00:00:00Z`);
+    const all = await gw.server.store.spend.recent(1000, { from: new Date(monthStart) });
+    const micros = all.filter((r) => r.apiKeyId === gw.key.id).reduce((n, r) => n + r.costMicros, 0);
+    await page.goto(`${gw.url}/admin/#/keys?q=${encodeURIComponent(gw.key.keyPrefix)}`);
+    const row = keyRows().filter({ hasText: gw.key.keyPrefix });
+    await row.locator("td[data-label='This month']", { hasText: money(micros) }).waitFor();
+    expect(micros).toBeGreaterThan(0);
   });
 });
 

@@ -2,14 +2,14 @@
 import { html } from "htm/preact";
 import { useState } from "preact/hooks";
 import { ApiError, get, request } from "../api.ts";
-import { ago, cents, int, stamp } from "../format.ts";
+import { ago, cents, int, money, stamp } from "../format.ts";
 import { setParams } from "../route.ts";
 import type { Key, KeyCreated, KeyRotated, Paged, Principal, User } from "../types.ts";
 import { Confirm, Modal } from "../ui/dialog.ts";
 import { Pager, pageParam } from "../ui/pager.ts";
 import { Empty, ErrorNote, Loading, Time } from "../ui/parts.ts";
 import { useResource } from "../ui/resource.ts";
-import { type TabProps, TeamPicker, useNames } from "./common.ts";
+import { type TabProps, TeamPicker, useMonthSpend, useNames } from "./common.ts";
 
 const PAGE_SIZE = 100;
 
@@ -41,6 +41,7 @@ export function KeysTab({ principal, params }: TabProps) {
     get<Paged<Key>>("/admin/keys", { limit: 1, team_id: teamId || undefined, status: "revoked" }, s),
   );
   const names = useNames();
+  const month = useMonthSpend("keys", teamId);
   const [dialog, setDialog] = useState<Dialog>(null);
   const close = () => setDialog(null);
   const done = (next: Dialog = null) => {
@@ -86,6 +87,7 @@ export function KeysTab({ principal, params }: TabProps) {
                         <th scope="col">Status</th>
                         <th scope="col" class="num">Rate limit</th>
                         <th scope="col" class="num">Monthly budget</th>
+                        <th scope="col" class="num">This month</th>
                         <th scope="col">Last used</th>
                         <th scope="col"><span class="sr-only">Actions</span></th>
                       </tr>
@@ -100,6 +102,7 @@ export function KeysTab({ principal, params }: TabProps) {
                           <td data-label="Status"><${KeyBadge} k=${k} /></td>
                           <td data-label="Rate limit" class="num">${int(k.rate_limit)}/min</td>
                           <td data-label="Monthly budget" class="num">${k.budget_monthly_cents === null ? html`<span class="muted">team's</span>` : cents(k.budget_monthly_cents)}</td>
+                          <td data-label="This month" class="num">${month ? money(month.get(k.id) ?? 0) : "…"}</td>
                           <td data-label="Last used">${k.last_used_at ? html`<${Time} when=${k.last_used_at} text=${ago(k.last_used_at)} title=${stamp(k.last_used_at)} />` : html`<span class="muted">never</span>`}</td>
                           <td class="actions">
                             ${

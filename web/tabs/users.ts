@@ -2,14 +2,14 @@
 import { html } from "htm/preact";
 import { useState } from "preact/hooks";
 import { ApiError, get, request } from "../api.ts";
-import { ago, cents, stamp } from "../format.ts";
+import { ago, cents, money, stamp } from "../format.ts";
 import { setParams } from "../route.ts";
 import type { Paged, Plan, Principal, Team, User } from "../types.ts";
 import { Modal } from "../ui/dialog.ts";
 import { Pager, pageParam } from "../ui/pager.ts";
 import { Empty, ErrorNote, Loading, Time } from "../ui/parts.ts";
 import { useResource } from "../ui/resource.ts";
-import { Section, type TabProps, TeamPicker, useTeams } from "./common.ts";
+import { Section, type TabProps, TeamPicker, useMonthSpend, useTeams } from "./common.ts";
 import { TeamEditForm, UserEditForm } from "./users-edit.ts";
 
 const PAGE_SIZE = 100;
@@ -30,6 +30,7 @@ export function UsersTab({ principal, params }: TabProps) {
     get<Paged<User>>("/admin/users", query, s),
   );
   const teams = useTeams();
+  const month = useMonthSpend("users", teamId);
   const [dialog, setDialog] = useState<
     "user" | "team" | { kind: "edit-user"; user: User } | { kind: "edit-team"; team: Team } | null
   >(null);
@@ -70,6 +71,7 @@ export function UsersTab({ principal, params }: TabProps) {
                         ${principal.kind === "global" ? html`<th scope="col">Team</th>` : null}
                         <th scope="col">Role</th>
                         <th scope="col">Status</th>
+                        <th scope="col" class="num">This month</th>
                         <th scope="col">Created</th>
                         <th scope="col"><span class="sr-only">Actions</span></th>
                       </tr>
@@ -82,6 +84,7 @@ export function UsersTab({ principal, params }: TabProps) {
                           ${principal.kind === "global" ? html`<td data-label="Team">${teamName(u.team_id)}</td>` : null}
                           <td data-label="Role"><span class=${`badge ${u.role === "admin" ? "route" : "plain"}`}>${u.role}</span></td>
                           <td data-label="Status"><span class=${`badge ${u.is_active ? "ok" : "off"}`}>${u.is_active ? "active" : "inactive"}</span></td>
+                          <td data-label="This month" class="num">${month ? money(month.get(u.id) ?? 0) : "…"}</td>
                           <td data-label="Created"><${Time} when=${u.created_at} text=${ago(u.created_at)} title=${stamp(u.created_at)} /></td>
                           <td class="actions"><button type="button" class="small" onClick=${() => setDialog({ kind: "edit-user", user: u })} aria-label=${`Edit ${u.name}`}>Edit</button></td>
                         </tr>`,
