@@ -219,8 +219,11 @@ export async function openSqliteWorkers(path: string, opts: WorkerStoreOptions =
   const writer = await LaneWorker.start("snodus-sqlite-write", file, { migrate: true, busyTimeoutMs });
   // The read lanes start on first use: a CLI command that only writes never pays for them.
   const readers = new Map<Lane, Promise<LaneWorker>>();
+  let closing: Promise<void> | null = null;
   const lane = (l: Lane): Promise<LaneWorker> => {
-    if (l === "write") return Promise.resolve(writer);
+    // After close no lane starts again; an in-memory database exists only in the one connection.
+    if (closing) return Promise.reject(new Error("store is closed"));
+    if (l === "write" || file === ":memory:") return Promise.resolve(writer);
     let w = readers.get(l);
     if (!w) {
       w = LaneWorker.start(`snodus-sqlite-${l}`, file, { migrate: false, readOnly: true, busyTimeoutMs });
@@ -236,7 +239,6 @@ export async function openSqliteWorkers(path: string, opts: WorkerStoreOptions =
     for (const name of names) fns[name] = (...args) => route(`${group}.${name}`, args);
     groups[group] = fns;
   }
-  let closing: Promise<void> | null = null;
   const store = {
     dialect: "sqlite" as const,
     ...groups,
