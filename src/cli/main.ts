@@ -86,7 +86,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       config,
       log,
       store: async () => {
-        store ??= await openStore(config.database);
+        // A command has no event loop to protect: its queries run inline, without worker start-up.
+        store ??= await openStore(config.database, { inline: true });
         return store;
       },
       print: io.out,

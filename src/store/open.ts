@@ -1,18 +1,17 @@
-// Opens the store named by DATABASE_URL: bun:sqlite file (default) or Postgres; migrates and seeds.
-import { Database } from "bun:sqlite";
-import { drizzle as drizzleSqlite } from "drizzle-orm/bun-sqlite";
+// Opens the store named by DATABASE_URL: bun:sqlite file (default, behind worker threads) or Postgres.
 import { drizzle as drizzlePg } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import type { StoreLocation } from "../config/database-url.ts";
-import { postgresCapped, sqliteCapped } from "./capped.ts";
+import { postgresCapped } from "./capped.ts";
 import { toMigrationMeta } from "./migrations/embed.ts";
-import { postgresMigrations, sqliteMigrations } from "./migrations.gen.ts";
+import { postgresMigrations } from "./migrations.gen.ts";
 import { createRepository, type QueryDb, seedPlans } from "./repository.ts";
 import * as pgSchema from "./schema/postgres.ts";
-import * as liteSchema from "./schema/sqlite.ts";
-import { postgresSignup, sqliteSignup } from "./signup.ts";
-import { postgresSpendWriter, sqliteSpendWriter } from "./spend-writer.ts";
+import { postgresSignup } from "./signup.ts";
+import { postgresSpendWriter } from "./spend-writer.ts";
+import { openSqliteDirect } from "./sqlite.ts";
 import type { Store } from "./types.ts";
+import { openSqliteWorkers } from "./worker-store.ts";
 
 // drizzle keeps its migration runner on the dialect object; it is public in practice but not typed.
 interface Migratable {
@@ -20,36 +19,18 @@ interface Migratable {
   session: unknown;
 }
 
-export async function openStore(location: StoreLocation): Promise<Store> {
-  if (location.kind === "postgres") return openPostgres(location.url);
-  return openSqlite(location.path);
+export interface OpenOptions {
+  /**
+   * SQLite only: run queries on the calling thread instead of worker threads. For tools with no event
+   * loop to protect; `serve` always uses the workers.
+   */
+  inline?: boolean;
 }
 
-async function openSqlite(path: string): Promise<Store> {
-  const client = new Database(path, { create: true, strict: true });
-  // WAL lets the CLI read while `serve` writes; busy_timeout waits out a concurrent writer.
-  client.exec("PRAGMA journal_mode = WAL");
-  client.exec("PRAGMA busy_timeout = 5000");
-  client.exec("PRAGMA synchronous = NORMAL");
-  client.exec("PRAGMA foreign_keys = ON");
-  const db = drizzleSqlite(client, { schema: liteSchema });
-  const m = db as unknown as Migratable;
-  m.dialect.migrate(toMigrationMeta(sqliteMigrations), m.session, { migrationsFolder: "" });
-  // The SQLite query builders accept every call the repository makes; the repository is
-  // typed against the Postgres builders and both dialects run the same store test suite.
-  await seedPlans(db as unknown as QueryDb, liteSchema as unknown as typeof pgSchema);
-  return createRepository({
-    dialect: "sqlite",
-    db: db as unknown as QueryDb,
-    tables: liteSchema as unknown as typeof pgSchema,
-    signup: sqliteSignup(db, liteSchema),
-    capped: sqliteCapped(db, liteSchema),
-    insertSpend: sqliteSpendWriter(client, liteSchema.spendLog),
-    close: async () => client.close(),
-    ping: async () => {
-      client.query("SELECT 1").get();
-    },
-  });
+export async function openStore(location: StoreLocation, opts: OpenOptions = {}): Promise<Store> {
+  if (location.kind === "postgres") return openPostgres(location.url);
+  if (opts.inline) return openSqliteDirect(location.path, { migrate: true });
+  return openSqliteWorkers(location.path);
 }
 
 async function openPostgres(url: string): Promise<Store> {

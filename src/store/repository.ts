@@ -1,5 +1,5 @@
 // The one body of queries behind the Store interface, shared by the SQLite and Postgres dialects.
-import { and, asc, count, desc, eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import type { CappedWriter } from "./capped.ts";
 import { PLANS } from "./plans.ts";
@@ -68,6 +68,12 @@ function first<T>(rows: T[], entity: string, id: string): T {
   return row;
 }
 
+/** Case-insensitive substring match in both dialects (SQLite has no ILIKE); % and _ match literally. */
+function contains(column: SQL | unknown, needle: string): SQL {
+  const pattern = `%${needle.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql`lower(${column}) like ${pattern} escape '\\'`;
+}
+
 // Postgres returns sums of bigints as strings; SQLite as numbers. Normalise once here.
 const num = (column: SQL | unknown) => sql<number>`coalesce(sum(${column}), 0)`.mapWith(Number);
 
@@ -79,6 +85,13 @@ export function createRepository(deps: RepositoryDeps): Store {
     if (filter?.from) parts.push(gte(t.spendLog.createdAt, filter.from));
     if (filter?.to) parts.push(lt(t.spendLog.createdAt, filter.to));
     if (filter?.teamId) parts.push(eq(t.spendLog.teamId, filter.teamId));
+    if (filter?.apiKeyId) parts.push(eq(t.spendLog.apiKeyId, filter.apiKeyId));
+    if (filter?.userId) parts.push(eq(t.spendLog.userId, filter.userId));
+    if (filter?.model) parts.push(eq(t.spendLog.model, filter.model));
+    if (filter?.provider) parts.push(eq(t.spendLog.provider, filter.provider));
+    if (filter?.statusMin !== undefined) parts.push(gte(t.spendLog.status, filter.statusMin));
+    if (filter?.statusMax !== undefined) parts.push(lte(t.spendLog.status, filter.statusMax));
+    if (filter?.requestId) parts.push(eq(t.spendLog.requestId, filter.requestId));
     return parts.length ? and(...parts) : undefined;
   }
 
@@ -120,6 +133,12 @@ export function createRepository(deps: RepositoryDeps): Store {
         return deps.dialect === "sqlite"
           ? sql`strftime('%Y-%m-%d', ${c.createdAt} / 1000, 'unixepoch')`
           : sql`to_char(${c.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`;
+      case "month":
+        return deps.dialect === "sqlite"
+          ? sql`strftime('%Y-%m', ${c.createdAt} / 1000, 'unixepoch')`
+          : sql`to_char(${c.createdAt} at time zone 'UTC', 'YYYY-MM')`;
+      case "teamId":
+        return sql`${c.teamId}`;
       case "model":
         return sql`${c.model}`;
       case "provider":
@@ -221,6 +240,14 @@ export function createRepository(deps: RepositoryDeps): Store {
         const [row] = await db.select({ n: count() }).from(t.users).where(eq(t.users.teamId, teamId));
         return Number(row?.n ?? 0);
       },
+      async update(id, patch) {
+        if (Object.keys(patch).length === 0) {
+          const user = await store.users.get(id);
+          if (!user) throw new StoreNotFoundError("user", id);
+          return user;
+        }
+        return first(await db.update(t.users).set(patch).where(eq(t.users.id, id)).returning(), "user", id);
+      },
       async setActive(id, active) {
         return first(
           await db.update(t.users).set({ isActive: active }).where(eq(t.users.id, id)).returning(),
@@ -229,13 +256,20 @@ export function createRepository(deps: RepositoryDeps): Store {
         );
       },
       async listPage(filter, page) {
-        const where = filter.teamId ? eq(t.users.teamId, filter.teamId) : undefined;
+        const parts: SQL[] = [];
+        if (filter.teamId) parts.push(eq(t.users.teamId, filter.teamId));
+        if (filter.search)
+          parts.push(
+            or(contains(t.users.name, filter.search), contains(t.users.email, filter.search)) as SQL,
+          );
+        const where = parts.length ? and(...parts) : undefined;
+        const dir = filter.newestFirst ? desc : asc;
         const [rows, [n]] = await Promise.all([
           db
             .select()
             .from(t.users)
             .where(where)
-            .orderBy(asc(t.users.createdAt), asc(t.users.id))
+            .orderBy(dir(t.users.createdAt), dir(t.users.id))
             .limit(page.limit)
             .offset(page.offset),
           db.select({ n: count() }).from(t.users).where(where),
@@ -341,14 +375,25 @@ export function createRepository(deps: RepositoryDeps): Store {
         const parts: SQL[] = [];
         if (filter.userId) parts.push(eq(t.apiKeys.userId, filter.userId));
         if (filter.teamId) parts.push(eq(t.users.teamId, filter.teamId));
+        if (filter.active !== undefined) parts.push(eq(t.apiKeys.isActive, filter.active));
+        if (filter.search)
+          parts.push(
+            or(
+              contains(t.apiKeys.name, filter.search),
+              contains(t.apiKeys.keyPrefix, filter.search),
+              contains(t.users.name, filter.search),
+              contains(t.users.email, filter.search),
+            ) as SQL,
+          );
         const where = parts.length ? and(...parts) : undefined;
+        const dir = filter.newestFirst ? desc : asc;
         const [rows, [n]] = await Promise.all([
           db
             .select({ key: t.apiKeys, teamId: t.users.teamId })
             .from(t.apiKeys)
             .innerJoin(t.users, eq(t.users.id, t.apiKeys.userId))
             .where(where)
-            .orderBy(asc(t.apiKeys.createdAt), asc(t.apiKeys.id))
+            .orderBy(dir(t.apiKeys.createdAt), dir(t.apiKeys.id))
             .limit(page.limit)
             .offset(page.offset),
           db

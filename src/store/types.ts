@@ -73,7 +73,7 @@ export interface SpendRow {
   routingReason: string | null;
   requestId: string;
   /** Which of the provider's deployments (upstream keys or replicas) served it; null when it has one. */
-  deployment: string | null;
+  deployment?: string | null;
 }
 
 export interface NewTeam {
@@ -105,6 +105,12 @@ export interface KeyPatch {
   budgetMonthlyCents?: number | null;
 }
 
+export interface UserPatch {
+  name?: string;
+  role?: Role;
+  isActive?: boolean;
+}
+
 export interface TeamPatch {
   name?: string;
   budgetMonthlyCents?: number | null;
@@ -123,6 +129,29 @@ export interface SpendFilter {
   from?: Date;
   to?: Date;
   teamId?: string;
+  apiKeyId?: string;
+  userId?: string;
+  model?: string;
+  provider?: string;
+  /** Status between these, inclusive (e.g. 400–499 for "4xx"). */
+  statusMin?: number;
+  statusMax?: number;
+  requestId?: string;
+}
+
+/** Narrowing of the key and user lists (admin search). */
+export interface ListFilter {
+  teamId?: string;
+  /** Case-insensitive substring of the name, prefix/email, or (keys) the owner's name or email. */
+  search?: string;
+  /** Newest first instead of oldest first. */
+  newestFirst?: boolean;
+}
+
+export interface KeyListFilter extends ListFilter {
+  userId?: string;
+  /** true: only active keys, false: only revoked ones. */
+  active?: boolean;
 }
 
 /** One page of a list: `limit` rows from `offset`, and how many rows match in all. */
@@ -149,6 +178,9 @@ export type SpendDimension =
   | "provider"
   | "userId"
   | "apiKeyId"
+  | "teamId"
+  /** The UTC calendar month of `created_at` (YYYY-MM). */
+  | "month"
   | "routedFrom"
   | "routingMethod"
   /** The routing reason up to its first " (": the rule without the per-request figures (bounded cardinality). */
@@ -239,10 +271,11 @@ export interface Store {
     get(id: string): Promise<User | null>;
     list(filter?: { teamId?: string }): Promise<User[]>;
     countByTeam(teamId: string): Promise<number>;
+    update(id: string, patch: UserPatch): Promise<User>;
     /** Deactivating a user shuts every one of their keys out without revoking them. */
     setActive(id: string, active: boolean): Promise<User>;
     /** A page of users, oldest first, optionally of one team. */
-    listPage(filter: { teamId?: string }, page: Page): Promise<Paged<User>>;
+    listPage(filter: ListFilter, page: Page): Promise<Paged<User>>;
     getMany(ids: string[]): Promise<User[]>;
   };
 
@@ -264,7 +297,7 @@ export interface Store {
     /** Batched `last_used_at` update (one statement per flush, not per request). */
     touch(lastUsed: Map<string, Date>): Promise<void>;
     /** A page of keys with their team, oldest first, optionally of one team and/or user. */
-    listPage(filter: { teamId?: string; userId?: string }, page: Page): Promise<Paged<TeamKey>>;
+    listPage(filter: KeyListFilter, page: Page): Promise<Paged<TeamKey>>;
   };
 
   plans: {

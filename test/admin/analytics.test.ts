@@ -171,6 +171,15 @@ for (const dialect of DIALECTS) {
       const [header, ...body] = parseCsv(res.text);
       expect(header?.slice(0, 3)).toEqual(["created_at", "id", "request_id"]);
       expect(body.map((r) => r[1])).toEqual(rows.slice(0, 4).map((r) => r.id));
+      // Names beside the ids, for a spreadsheet: team name, user email, key name.
+      const col = (name: string) => header?.indexOf(name) ?? -1;
+      const first = rows[0];
+      const owner = [fx.a, fx.b].find((t) => t.team.id === first?.teamId);
+      const key = [owner?.adminKey, owner?.memberKey].find((k) => k?.id === first?.apiKeyId);
+      const user = [owner?.admin, owner?.member].find((u) => u?.id === first?.userId);
+      expect([body[0]?.[col("team_name")], body[0]?.[col("user_email")], body[0]?.[col("key_name")]]).toEqual(
+        [owner?.team.name, user?.email, key?.name],
+      );
       expect(res.text.endsWith("\r\n")).toBe(true);
     });
   });

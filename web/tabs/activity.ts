@@ -1,10 +1,11 @@
-// Activity: the latest requests, refreshed live, filterable by key, user, model, provider and outcome.
+// Activity: the latest requests, refreshed live, filtered on the server by key, user, model, provider,
+// status and request id.
 import { html } from "htm/preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { ApiError, get } from "../api.ts";
 import { ago, duration, int, money, stamp } from "../format.ts";
 import { setParams } from "../route.ts";
-import type { RecentReport, SpendRow } from "../types.ts";
+import type { KeyReport, ModelReport, RecentReport, SpendRow, UserReport } from "../types.ts";
 import { Empty, ErrorNote, Loading, Time } from "../ui/parts.ts";
 import { useResource } from "../ui/resource.ts";
 import { type TabProps, TeamPicker, useNames } from "./common.ts";
@@ -12,7 +13,12 @@ import { type TabProps, TeamPicker, useNames } from "./common.ts";
 const PAGE = 100;
 const LIVE_MS = 5000;
 
-type Outcome = "" | "ok" | "error";
+/** Status filter values, as the API takes them. */
+const STATUSES: [string, string][] = [
+  ["2xx", "Succeeded (2xx)"],
+  ["4xx", "Refused (4xx)"],
+  ["5xx", "Failed (5xx)"],
+];
 
 export function ActivityTab({ principal, params }: TabProps) {
   const teamId = principal.kind === "team" ? principal.team.id : (params.get("team") ?? "");
@@ -21,8 +27,22 @@ export function ActivityTab({ principal, params }: TabProps) {
     user: params.get("user") ?? "",
     model: params.get("model") ?? "",
     provider: params.get("provider") ?? "",
-    outcome: (params.get("outcome") ?? "") as Outcome,
+    status: params.get("status") ?? "",
+    request: params.get("request") ?? "",
   };
+  // Every filter is applied by the server over the whole log, so a filter finds rows that were never
+  // loaded here; the cursor pages through the filtered rows.
+  const query = {
+    limit: PAGE,
+    team_id: teamId || undefined,
+    api_key_id: filter.key || undefined,
+    user_id: filter.user || undefined,
+    model: filter.model || undefined,
+    provider: filter.provider || undefined,
+    status: filter.status || undefined,
+    request_id: filter.request.trim() || undefined,
+  };
+  const queryKey = JSON.stringify(query);
   const [live, setLive] = useState(true);
   const [older, setOlder] = useState<SpendRow[]>([]);
   const [cursor, setCursor] = useState<string | null | undefined>(undefined);
@@ -32,9 +52,22 @@ export function ActivityTab({ principal, params }: TabProps) {
   const [now, setNow] = useState(Date.now());
 
   const latest = useResource(
-    `recent:${teamId}`,
-    (s) => get<RecentReport>("/admin/analytics/recent", { limit: PAGE, team_id: teamId || undefined }, s),
-    { pollMs: live ? LIVE_MS : undefined },
+    `recent:${queryKey}`,
+    (s) => get<RecentReport>("/admin/analytics/recent", query, s),
+    {
+      pollMs: live ? LIVE_MS : undefined,
+    },
+  );
+  // The choices: every key, user and model with traffic in the last 30 days (not only the rows shown).
+  const scope = { team_id: teamId || undefined };
+  const keyChoices = useResource(`activity:keys:${teamId}`, (s) =>
+    get<KeyReport>("/admin/analytics/keys", scope, s),
+  );
+  const userChoices = useResource(`activity:users:${teamId}`, (s) =>
+    get<UserReport>("/admin/analytics/users", scope, s),
+  );
+  const modelChoices = useResource(`activity:models:${teamId}`, (s) =>
+    get<ModelReport>("/admin/analytics/models", scope, s),
   );
   // Relative times move on between refreshes too.
   useEffect(() => {
@@ -42,11 +75,12 @@ export function ActivityTab({ principal, params }: TabProps) {
     const t = setInterval(() => setNow(Date.now()), 15_000);
     return () => clearInterval(t);
   }, [latest.data]);
-  // A different team is a different list: forget the older pages.
+  // Different filters are a different list: forget the older pages.
   useEffect(() => {
     setOlder([]);
     setCursor(undefined);
-  }, [teamId]);
+    setOlderError(null);
+  }, [queryKey]);
 
   // Live refreshes and older pages overlap at their seam; keep each row once.
   const rows = useMemo(() => {
@@ -66,11 +100,7 @@ export function ActivityTab({ principal, params }: TabProps) {
     setLoadingOlder(true);
     setOlderError(null);
     try {
-      const page = await get<RecentReport>("/admin/analytics/recent", {
-        limit: PAGE,
-        cursor: nextCursor,
-        team_id: teamId || undefined,
-      });
+      const page = await get<RecentReport>("/admin/analytics/recent", { ...query, cursor: nextCursor });
       setOlder((o) => [...o, ...page.data]);
       setCursor(page.next_cursor);
     } catch (err) {
@@ -79,20 +109,19 @@ export function ActivityTab({ principal, params }: TabProps) {
     setLoadingOlder(false);
   };
 
-  const options = (pick: (r: SpendRow) => string) => [...new Set(rows.map(pick))].filter(Boolean).sort();
-  const shown = rows.filter(
-    (r) =>
-      (!filter.key || r.api_key_id === filter.key) &&
-      (!filter.user || r.user_id === filter.user) &&
-      (!filter.model || r.model === filter.model) &&
-      (!filter.provider || r.provider === filter.provider) &&
-      (!filter.outcome || (filter.outcome === "ok" ? r.status < 400 : r.status >= 400)),
-  );
+  const reportKeys = new Map((keyChoices.data?.data ?? []).map((k) => [k.api_key_id, k]));
+  const reportUsers = new Map((userChoices.data?.data ?? []).map((u) => [u.user_id, u]));
+  const keyLabel = (id: string) => names.key(id)?.name ?? reportKeys.get(id)?.name ?? `${id.slice(0, 8)}…`;
+  const keyPrefix = (id: string) => names.key(id)?.prefix ?? reportKeys.get(id)?.key_prefix ?? "";
+  const userLabel = (id: string) => names.user(id)?.name ?? reportUsers.get(id)?.name ?? `${id.slice(0, 8)}…`;
+  /** The report's values, the loaded rows' and the current choice: a shared link still shows its filter. */
+  const options = (fromReport: string[], pick: (r: SpendRow) => string, current: string) =>
+    [...new Set([...fromReport, ...rows.map(pick), current])].filter(Boolean).sort();
+  const models = modelChoices.data?.data ?? [];
   const set = (name: string) => (e: Event) =>
     setParams("activity", { [name]: (e.currentTarget as HTMLSelectElement).value });
-  const keyLabel = (id: string) => names.key(id)?.name ?? `${id.slice(0, 8)}…`;
-  const userLabel = (id: string) => names.user(id)?.name ?? `${id.slice(0, 8)}…`;
   const filtered = Object.values(filter).some(Boolean);
+  const shown = rows;
 
   return html`<div class="tab">
     <div class="toolbar">
@@ -113,37 +142,47 @@ export function ActivityTab({ principal, params }: TabProps) {
       <label class="inline">Key
         <select value=${filter.key} onChange=${set("key")}>
           <option value="">All</option>
-          ${options((r) => r.api_key_id).map((id) => html`<option value=${id}>${keyLabel(id)}</option>`)}
+          ${options([...reportKeys.keys()], (r) => r.api_key_id, filter.key).map((id) => html`<option value=${id}>${keyLabel(id)}</option>`)}
         </select>
       </label>
       <label class="inline">User
         <select value=${filter.user} onChange=${set("user")}>
           <option value="">All</option>
-          ${options((r) => r.user_id).map((id) => html`<option value=${id}>${userLabel(id)}</option>`)}
+          ${options([...reportUsers.keys()], (r) => r.user_id, filter.user).map((id) => html`<option value=${id}>${userLabel(id)}</option>`)}
         </select>
       </label>
       <label class="inline">Model
         <select value=${filter.model} onChange=${set("model")}>
           <option value="">All</option>
-          ${options((r) => r.model).map((m) => html`<option value=${m}>${m}</option>`)}
+          ${options(
+            models.map((m) => m.model),
+            (r) => r.model,
+            filter.model,
+          ).map((m) => html`<option value=${m}>${m}</option>`)}
         </select>
       </label>
       <label class="inline">Provider
         <select value=${filter.provider} onChange=${set("provider")}>
           <option value="">All</option>
-          ${options((r) => r.provider).map((p) => html`<option value=${p}>${p}</option>`)}
+          ${options(
+            models.map((m) => m.provider),
+            (r) => r.provider,
+            filter.provider,
+          ).map((p) => html`<option value=${p}>${p}</option>`)}
         </select>
       </label>
       <label class="inline">Status
-        <select value=${filter.outcome} onChange=${set("outcome")}>
+        <select value=${filter.status} onChange=${set("status")}>
           <option value="">All</option>
-          <option value="ok">Succeeded</option>
-          <option value="error">Failed</option>
+          ${STATUSES.map(([v, label]) => html`<option value=${v}>${label}</option>`)}
         </select>
+      </label>
+      <label class="inline">Request id
+        <input type="search" placeholder="req_…" value=${filter.request} onChange=${set("request")} />
       </label>
       ${
         filtered
-          ? html`<button type="button" class="link" onClick=${() => setParams("activity", { key: null, user: null, model: null, provider: null, outcome: null })}>Clear filters</button>`
+          ? html`<button type="button" class="link" onClick=${() => setParams("activity", { key: null, user: null, model: null, provider: null, status: null, request: null })}>Clear filters</button>`
           : null
       }
     </fieldset>
@@ -155,7 +194,7 @@ export function ActivityTab({ principal, params }: TabProps) {
           : latest.data === undefined
             ? html`<${Loading} />`
             : shown.length === 0
-              ? html`<${Empty}>${rows.length ? "No request matches these filters." : "No requests yet. Point a client at the gateway with a virtual key and they appear here."}<//>`
+              ? html`<${Empty}>${filtered ? "No request matches these filters." : "No requests yet. Point a client at the gateway with a virtual key and they appear here."}<//>`
               : html`<div class="table-wrap">
                   <table class="data activity cards">
                     <thead>
@@ -176,7 +215,7 @@ export function ActivityTab({ principal, params }: TabProps) {
                       ${shown.map(
                         (r) => html`<tr key=${r.id}>
                           <td data-label="Time"><${Time} when=${r.created_at} text=${ago(r.created_at, now)} title=${stamp(r.created_at)} /></td>
-                          <td data-label="Key"><span><span class="strong">${keyLabel(r.api_key_id)}</span> <code class="muted">${names.key(r.api_key_id)?.prefix ?? ""}</code></span></td>
+                          <td data-label="Key"><span><span class="strong">${keyLabel(r.api_key_id)}</span> <code class="muted">${keyPrefix(r.api_key_id)}</code></span></td>
                           <td data-label="User">${userLabel(r.user_id)}</td>
                           <td data-label="Model"><code>${r.model}</code></td>
                           <td data-label="Provider">${r.provider}</td>
@@ -197,7 +236,7 @@ export function ActivityTab({ principal, params }: TabProps) {
           ? html`<div class="more"><button type="button" onClick=${loadOlder} disabled=${loadingOlder}>${loadingOlder ? "Loading…" : "Load older requests"}</button></div>`
           : null
       }
-      ${latest.data ? html`<p class="fine">Showing ${int(shown.length)} of ${int(rows.length)} loaded requests${live ? ` · refreshing every ${LIVE_MS / 1000} s` : ""}.</p>` : null}
+      ${latest.data ? html`<p class="fine">Showing ${int(shown.length)} ${filtered ? "matching " : ""}requests${nextCursor ? " (more below)" : ""}${live ? ` · refreshing every ${LIVE_MS / 1000} s` : ""}.</p>` : null}
     </section>
   </div>`;
 }

@@ -159,3 +159,28 @@ export function Section({
     ${children}
   </section>`;
 }
+
+/**
+ * Spend this calendar month (UTC) per key or per user, for the lists' "This month" column: one report
+ * over the month, so it costs the same however many rows the list shows.
+ */
+export function useMonthSpend(kind: "keys" | "users", teamId: string): Map<string, number> | undefined {
+  const month = `${new Date().toISOString().slice(0, 7)}-01`;
+  const query = { from: month, team_id: teamId || undefined };
+  const report = useResource(`month:${kind}:${teamId}:${month}`, (s) =>
+    get<{ data: { api_key_id?: string; user_id?: string; cost_micros: number }[] }>(
+      `/admin/analytics/${kind}`,
+      query,
+      s,
+    ),
+  );
+  return useMemo(
+    () =>
+      report.data
+        ? new Map(
+            report.data.data.map((r) => [(kind === "keys" ? r.api_key_id : r.user_id) ?? "", r.cost_micros]),
+          )
+        : undefined,
+    [report.data, kind],
+  );
+}

@@ -1,14 +1,17 @@
-// Keys: list, create (the secret is shown once), edit name / rate limit / budget, rotate, revoke.
+// Keys: search and page (on the server), create (the secret is shown once), edit, rotate, revoke.
 import { html } from "htm/preact";
 import { useState } from "preact/hooks";
 import { ApiError, get, request } from "../api.ts";
-import { ago, cents, int, stamp } from "../format.ts";
+import { ago, cents, int, money, stamp } from "../format.ts";
 import { setParams } from "../route.ts";
 import type { Key, KeyCreated, KeyRotated, Paged, Principal, User } from "../types.ts";
 import { Confirm, Modal } from "../ui/dialog.ts";
+import { Pager, pageParam } from "../ui/pager.ts";
 import { Empty, ErrorNote, Loading, Time } from "../ui/parts.ts";
 import { useResource } from "../ui/resource.ts";
-import { type TabProps, TeamPicker, useNames } from "./common.ts";
+import { type TabProps, TeamPicker, useMonthSpend, useNames } from "./common.ts";
+
+const PAGE_SIZE = 100;
 
 type Dialog =
   | { kind: "create" }
@@ -22,30 +25,33 @@ export function KeysTab({ principal, params }: TabProps) {
   const teamId = principal.kind === "team" ? principal.team.id : (params.get("team") ?? "");
   const showRevoked = params.get("revoked") === "1";
   const search = params.get("q") ?? "";
-  const keys = useResource(`keys:${teamId}`, (s) =>
-    get<Paged<Key>>("/admin/keys", { limit: 500, team_id: teamId || undefined }, s),
+  const page = pageParam(params);
+  // Search, status and paging happen on the server, so a team with thousands of keys lists and finds
+  // every one of them; newest first, so a key just created is on the first page.
+  const query = {
+    limit: PAGE_SIZE,
+    offset: page * PAGE_SIZE,
+    team_id: teamId || undefined,
+    search: search.trim() || undefined,
+    status: showRevoked ? undefined : "active",
+    order: "newest",
+  };
+  const keys = useResource(`keys:${JSON.stringify(query)}`, (s) => get<Paged<Key>>("/admin/keys", query, s));
+  const revoked = useResource(`keys:revoked:${teamId}`, (s) =>
+    get<Paged<Key>>("/admin/keys", { limit: 1, team_id: teamId || undefined, status: "revoked" }, s),
   );
   const names = useNames();
+  const month = useMonthSpend("keys", teamId);
   const [dialog, setDialog] = useState<Dialog>(null);
   const close = () => setDialog(null);
   const done = (next: Dialog = null) => {
     keys.reload();
+    revoked.reload();
     setDialog(next);
   };
 
-  const all = keys.data?.data ?? [];
-  const needle = search.toLowerCase();
-  const shown = all
-    .filter((k) => showRevoked || k.status !== "revoked")
-    .filter(
-      (k) =>
-        !needle ||
-        k.name.toLowerCase().includes(needle) ||
-        k.key_prefix.toLowerCase().includes(needle) ||
-        (names.user(k.user_id)?.name ?? "").toLowerCase().includes(needle),
-    )
-    .sort((a, b) => b.created_at.localeCompare(a.created_at));
-  const revokedCount = all.filter((k) => k.status === "revoked").length;
+  const shown = keys.data?.data ?? [];
+  const revokedCount = revoked.data?.total ?? 0;
 
   return html`<div class="tab">
     <div class="toolbar">
@@ -53,10 +59,10 @@ export function KeysTab({ principal, params }: TabProps) {
       <div class="toolbar-controls">
         <${TeamPicker} tab="keys" principal=${principal} teamId=${teamId} />
         <label class="inline"><span class="sr-only">Search keys</span>
-          <input type="search" placeholder="Search name, prefix, owner" value=${search} onInput=${(e: Event) => setParams("keys", { q: (e.currentTarget as HTMLInputElement).value })} />
+          <input type="search" placeholder="Search name, prefix, owner" value=${search} onInput=${(e: Event) => setParams("keys", { q: (e.currentTarget as HTMLInputElement).value, page: null })} />
         </label>
         <label class="inline switch">
-          <input type="checkbox" checked=${showRevoked} onChange=${(e: Event) => setParams("keys", { revoked: (e.currentTarget as HTMLInputElement).checked ? "1" : null })} />
+          <input type="checkbox" checked=${showRevoked} onChange=${(e: Event) => setParams("keys", { revoked: (e.currentTarget as HTMLInputElement).checked ? "1" : null, page: null })} />
           Show revoked (${revokedCount})
         </label>
         <button type="button" class="primary" onClick=${() => setDialog({ kind: "create" })}>New key</button>
@@ -68,8 +74,8 @@ export function KeysTab({ principal, params }: TabProps) {
           ? html`<${ErrorNote} error=${keys.error} retry=${keys.reload} />`
           : keys.data === undefined
             ? html`<${Loading} />`
-            : shown.length === 0
-              ? html`<${Empty}>${all.length ? "No key matches." : "No keys yet. Create one to let a developer or an app use the gateway."}<//>`
+            : shown.length === 0 && page === 0
+              ? html`<${Empty}>${search.trim() ? "No key matches." : "No keys yet. Create one to let a developer or an app use the gateway."}<//>`
               : html`<div class="table-wrap">
                   <table class="data keys cards">
                     <thead>
@@ -81,6 +87,7 @@ export function KeysTab({ principal, params }: TabProps) {
                         <th scope="col">Status</th>
                         <th scope="col" class="num">Rate limit</th>
                         <th scope="col" class="num">Monthly budget</th>
+                        <th scope="col" class="num">This month</th>
                         <th scope="col">Last used</th>
                         <th scope="col"><span class="sr-only">Actions</span></th>
                       </tr>
@@ -95,6 +102,7 @@ export function KeysTab({ principal, params }: TabProps) {
                           <td data-label="Status"><${KeyBadge} k=${k} /></td>
                           <td data-label="Rate limit" class="num">${int(k.rate_limit)}/min</td>
                           <td data-label="Monthly budget" class="num">${k.budget_monthly_cents === null ? html`<span class="muted">team's</span>` : cents(k.budget_monthly_cents)}</td>
+                          <td data-label="This month" class="num">${month ? money(month.get(k.id) ?? 0) : "…"}</td>
                           <td data-label="Last used">${k.last_used_at ? html`<${Time} when=${k.last_used_at} text=${ago(k.last_used_at)} title=${stamp(k.last_used_at)} />` : html`<span class="muted">never</span>`}</td>
                           <td class="actions">
                             ${
@@ -109,7 +117,8 @@ export function KeysTab({ principal, params }: TabProps) {
                       )}
                     </tbody>
                   </table>
-                </div>`
+                </div>
+                <${Pager} tab="keys" page=${page} size=${PAGE_SIZE} shown=${shown.length} total=${keys.data.total} noun="keys" />`
       }
     </section>
     ${dialog?.kind === "create" ? html`<${KeyForm} principal=${principal} teamId=${teamId} onClose=${close} onDone=${(c: KeyCreated | null) => done(c ? { kind: "secret", created: c } : null)} />` : null}

@@ -1,22 +1,43 @@
-// Users & Teams: users (list, create) and teams with their plans and budgets (list, create: global admin).
+// Users & Teams: users (search, page, create, edit) and teams with their plans and budgets (list, create: global admin).
 import { html } from "htm/preact";
 import { useState } from "preact/hooks";
 import { ApiError, get, request } from "../api.ts";
-import { ago, cents, stamp } from "../format.ts";
+import { ago, cents, money, stamp } from "../format.ts";
 import { setParams } from "../route.ts";
 import type { Paged, Plan, Principal, Team, User } from "../types.ts";
 import { Modal } from "../ui/dialog.ts";
+import { Pager, pageParam } from "../ui/pager.ts";
 import { Empty, ErrorNote, Loading, Time } from "../ui/parts.ts";
 import { useResource } from "../ui/resource.ts";
-import { Section, type TabProps, TeamPicker, useTeams } from "./common.ts";
+import { Section, type TabProps, TeamPicker, useMonthSpend, useTeams } from "./common.ts";
+import { TeamEditForm, UserEditForm } from "./users-edit.ts";
+
+const PAGE_SIZE = 100;
 
 export function UsersTab({ principal, params }: TabProps) {
   const teamId = principal.kind === "team" ? principal.team.id : (params.get("team") ?? "");
-  const users = useResource(`users:${teamId}`, (s) =>
-    get<Paged<User>>("/admin/users", { limit: 500, team_id: teamId || undefined }, s),
+  const search = params.get("q") ?? "";
+  const page = pageParam(params);
+  // Searched and paged on the server: every user is reachable however many there are.
+  const query = {
+    limit: PAGE_SIZE,
+    offset: page * PAGE_SIZE,
+    team_id: teamId || undefined,
+    search: search.trim() || undefined,
+    order: "newest",
+  };
+  const users = useResource(`users:${JSON.stringify(query)}`, (s) =>
+    get<Paged<User>>("/admin/users", query, s),
   );
   const teams = useTeams();
-  const [dialog, setDialog] = useState<"user" | "team" | null>(null);
+  const month = useMonthSpend("users", teamId);
+  const [dialog, setDialog] = useState<
+    "user" | "team" | { kind: "edit-user"; user: User } | { kind: "edit-team"; team: Team } | null
+  >(null);
+  const edited = (reload: () => void) => () => {
+    setDialog(null);
+    reload();
+  };
   const teamName = (id: string) => teams.data?.data.find((t) => t.id === id)?.name ?? "";
 
   return html`<div class="tab">
@@ -24,6 +45,9 @@ export function UsersTab({ principal, params }: TabProps) {
       <h1>Users & Teams</h1>
       <div class="toolbar-controls">
         <${TeamPicker} tab="users" principal=${principal} teamId=${teamId} />
+        <label class="inline"><span class="sr-only">Search users</span>
+          <input type="search" placeholder="Search name, email" value=${search} onInput=${(e: Event) => setParams("users", { q: (e.currentTarget as HTMLInputElement).value, page: null })} />
+        </label>
       </div>
     </div>
     <${Section}
@@ -36,8 +60,8 @@ export function UsersTab({ principal, params }: TabProps) {
           ? html`<${ErrorNote} error=${users.error} retry=${users.reload} />`
           : users.data === undefined
             ? html`<${Loading} />`
-            : users.data.data.length === 0
-              ? html`<${Empty}>No users yet.<//>`
+            : users.data.data.length === 0 && page === 0
+              ? html`<${Empty}>${search.trim() ? "No user matches." : "No users yet."}<//>`
               : html`<div class="table-wrap">
                   <table class="data cards">
                     <thead>
@@ -47,7 +71,9 @@ export function UsersTab({ principal, params }: TabProps) {
                         ${principal.kind === "global" ? html`<th scope="col">Team</th>` : null}
                         <th scope="col">Role</th>
                         <th scope="col">Status</th>
+                        <th scope="col" class="num">This month</th>
                         <th scope="col">Created</th>
+                        <th scope="col"><span class="sr-only">Actions</span></th>
                       </tr>
                     </thead>
                     <tbody>
@@ -58,13 +84,15 @@ export function UsersTab({ principal, params }: TabProps) {
                           ${principal.kind === "global" ? html`<td data-label="Team">${teamName(u.team_id)}</td>` : null}
                           <td data-label="Role"><span class=${`badge ${u.role === "admin" ? "route" : "plain"}`}>${u.role}</span></td>
                           <td data-label="Status"><span class=${`badge ${u.is_active ? "ok" : "off"}`}>${u.is_active ? "active" : "inactive"}</span></td>
+                          <td data-label="This month" class="num">${month ? money(month.get(u.id) ?? 0) : "…"}</td>
                           <td data-label="Created"><${Time} when=${u.created_at} text=${ago(u.created_at)} title=${stamp(u.created_at)} /></td>
+                          <td class="actions"><button type="button" class="small" onClick=${() => setDialog({ kind: "edit-user", user: u })} aria-label=${`Edit ${u.name}`}>Edit</button></td>
                         </tr>`,
                       )}
                     </tbody>
                   </table>
                 </div>
-                ${users.data.total > users.data.data.length ? html`<p class="fine">Showing the first ${users.data.data.length} of ${users.data.total} users.</p>` : null}`
+                <${Pager} tab="users" page=${page} size=${PAGE_SIZE} shown=${users.data.data.length} total=${users.data.total} noun="users" />`
       }
     <//>
     <${Section}
@@ -98,6 +126,7 @@ export function UsersTab({ principal, params }: TabProps) {
                           <td data-label="Monthly budget" class="num">${t.budget_monthly_cents === null ? html`<span class="muted">unlimited</span>` : cents(t.budget_monthly_cents)}</td>
                           <td data-label="Created"><${Time} when=${t.created_at} text=${ago(t.created_at)} title=${stamp(t.created_at)} /></td>
                           <td class="actions">
+                            <button type="button" class="small" onClick=${() => setDialog({ kind: "edit-team", team: t })} aria-label=${`Edit team ${t.name}`}>Edit</button>
                             <a class="button small" href=${`#/account?team=${t.id}`}>Account</a>
                             ${principal.kind === "global" ? html`<button type="button" class="small" onClick=${() => setParams("users", { team: t.id })}>Users</button>` : null}
                           </td>
@@ -116,6 +145,8 @@ export function UsersTab({ principal, params }: TabProps) {
           }} />`
         : null
     }
+    ${typeof dialog === "object" && dialog?.kind === "edit-user" ? html`<${UserEditForm} user=${dialog.user} principal=${principal} onClose=${() => setDialog(null)} onDone=${edited(users.reload)} />` : null}
+    ${typeof dialog === "object" && dialog?.kind === "edit-team" ? html`<${TeamEditForm} team=${dialog.team} principal=${principal} onClose=${() => setDialog(null)} onDone=${edited(teams.reload)} />` : null}
     ${
       dialog === "team"
         ? html`<${TeamForm} onClose=${() => setDialog(null)} onDone=${() => {

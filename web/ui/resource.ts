@@ -1,4 +1,4 @@
-// A hook that loads one admin resource, keeps the last data while reloading, and can poll.
+// A hook that loads one admin resource, keeps the last data while reloading the same key, and can poll.
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { ApiError } from "../api.ts";
 
@@ -24,6 +24,15 @@ export function useResource<T>(
   const [tick, setTick] = useState(0);
   const loadRef = useRef(load);
   loadRef.current = load;
+  // Data belongs to the key it was loaded for: under a new key (another range, team, filter or page)
+  // the old figures must not sit under the new labels, so they are dropped at once, in this render.
+  const loadedKey = useRef(key);
+  const stale = loadedKey.current !== key;
+  if (stale) {
+    loadedKey.current = key;
+    setData(undefined);
+    setError(null);
+  }
 
   // `key` and `tick` are the reasons to reload; `load` is read through a ref so a new closure is not one.
   useEffect(() => {
@@ -54,5 +63,6 @@ export function useResource<T>(
   }, [opts.pollMs]);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);
+  if (stale) return { data: undefined, error: null, loading: true, reload };
   return { data, error, loading, reload };
 }

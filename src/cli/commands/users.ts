@@ -1,5 +1,6 @@
-// `snodus users create|list`.
-import { createUser } from "../../modules/users/service.ts";
+// `snodus users create|update|list`.
+import { GLOBAL } from "../../modules/auth/scope.ts";
+import { createUser, updateUser, ValidationError } from "../../modules/users/service.ts";
 import type { User } from "../../store/types.ts";
 import { type Command, JSON_FLAG, stringFlag, uuidFlag } from "../command.ts";
 import { json, table } from "../output.ts";
@@ -30,6 +31,34 @@ export const usersCommands: Command[] = [
         enforcePlan: ctx.config.featurePlans,
       });
       ctx.print(ctx.json ? json(user) : `created user ${user.email}\n${userTable([user])}`);
+      return 0;
+    },
+  },
+  {
+    name: "users update",
+    summary: "change a user's name, role or active flag",
+    flags: {
+      id: { type: "string", description: "user id (UUID)", required: true },
+      name: { type: "string", description: "new display name" },
+      role: { type: "string", description: "admin or member" },
+      active: { type: "string", description: "true or false (false shuts their keys out, unrevoked)" },
+      ...JSON_FLAG,
+    },
+    async run(ctx, flags) {
+      const raw = stringFlag(flags, "active");
+      if (raw !== undefined && raw !== "true" && raw !== "false")
+        throw new ValidationError("active", `must be true or false (got "${raw}")`);
+      const user = await updateUser(await ctx.store(), GLOBAL, uuidFlag(flags, "id"), {
+        name: stringFlag(flags, "name"),
+        role: stringFlag(flags, "role"),
+        active: raw === undefined ? undefined : raw === "true",
+      });
+      ctx.print(
+        ctx.json
+          ? json(user)
+          : `updated user ${user.email}
+${userTable([user])}`,
+      );
       return 0;
     },
   },

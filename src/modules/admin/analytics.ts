@@ -1,7 +1,17 @@
 // /admin/analytics/*: dashboard figures over a date range, narrowed to the caller's team.
 import { Elysia } from "elysia";
-import { byModel, byProvider, byUser, daily, recent, resolveRange, routing } from "../analytics/service.ts";
+import {
+  byModel,
+  byProvider,
+  byUser,
+  daily,
+  recent,
+  recentFilter,
+  resolveRange,
+  routing,
+} from "../analytics/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
+import { strictQuery } from "./query.ts";
 import {
   DailyReport,
   ModelReport,
@@ -17,7 +27,7 @@ const tags = ["analytics"];
 export function analyticsRoutes(deps: AdminDeps, auth: AdminAuth) {
   const { store, now } = deps;
   const opts = <R>(response: R, summary: string) => ({
-    query: RangeQuery,
+    ...strictQuery(RangeQuery),
     response: { 200: response, ...ID_ERRORS },
     detail: { tags, summary },
   });
@@ -50,9 +60,16 @@ export function analyticsRoutes(deps: AdminDeps, auth: AdminAuth) {
     )
     .get(
       "/recent",
-      ({ scope, query }) => recent(store, resolveRange(scope, query, now()), query.limit ?? 50, query.cursor),
+      ({ scope, query }) =>
+        recent(
+          store,
+          resolveRange(scope, query, now()),
+          query.limit ?? 50,
+          query.cursor,
+          recentFilter(query),
+        ),
       {
-        query: RecentQuery,
+        ...strictQuery(RecentQuery),
         response: { 200: RecentReport, ...ID_ERRORS },
         detail: { tags, summary: "Latest requests, newest first (cursor pagination)" },
       },

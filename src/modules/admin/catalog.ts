@@ -1,6 +1,7 @@
 // /admin/plans and /admin/providers: what this gateway offers, the same for every admin.
 import { Elysia } from "elysia";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
+import { NO_QUERY } from "./query.ts";
 import { PlanList, ProviderList, READ_ERRORS } from "./schemas.ts";
 import { planView } from "./views.ts";
 
@@ -8,6 +9,7 @@ export function catalogRoutes(deps: AdminDeps, auth: AdminAuth) {
   return new Elysia({ prefix: "/admin" })
     .use(adminAuth(auth))
     .get("/plans", async () => ({ data: (await deps.store.plans.list()).map(planView) }), {
+      ...NO_QUERY,
       response: { 200: PlanList, ...READ_ERRORS },
       detail: { tags: ["plans"], summary: "List available plans" },
     })
@@ -33,6 +35,7 @@ export function catalogRoutes(deps: AdminDeps, auth: AdminAuth) {
         })),
       }),
       {
+        ...NO_QUERY,
         response: { 200: ProviderList, ...READ_ERRORS },
         detail: { tags: ["providers"], summary: "List registered providers and their models" },
       },

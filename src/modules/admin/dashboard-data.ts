@@ -4,6 +4,7 @@ import { Elysia, t } from "elysia";
 import type { SpendGroup, Store } from "../../store/types.ts";
 import { figures, type Range, resolveRange } from "../analytics/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
+import { strictQuery } from "./query.ts";
 import { RoutingMethodsReport, routingMethods } from "./routing-methods.ts";
 import { ID_ERRORS, RangeQuery } from "./schemas.ts";
 
@@ -61,12 +62,12 @@ export function dashboardDataRoutes(deps: AdminDeps, auth: AdminAuth) {
   return new Elysia({ prefix: "/admin/analytics" })
     .use(adminAuth(auth))
     .get("/keys", ({ scope, query }) => byKey(store, resolveRange(scope, query, now())), {
-      query: RangeQuery,
+      ...strictQuery(RangeQuery),
       response: { 200: KeyReport, ...ID_ERRORS },
       detail: { tags, summary: "Spend per key" },
     })
     .get("/routing/daily", ({ scope, query }) => routingDaily(store, resolveRange(scope, query, now())), {
-      query: RangeQuery,
+      ...strictQuery(RangeQuery),
       response: { 200: RoutingDailyReport, ...ID_ERRORS },
       detail: { tags, summary: "Routed requests per day, tier and rule" },
     })

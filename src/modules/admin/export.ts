@@ -1,33 +1,69 @@
 // /admin/analytics/export: the spend log in range as CSV, streamed chunk by chunk.
-import { Elysia } from "elysia";
+import { Elysia, t } from "elysia";
+import { chargebackCsv } from "../analytics/chargeback.ts";
 import { spendCsvStream } from "../analytics/csv.ts";
 import { resolveRange } from "../analytics/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
+import { strictQuery } from "./query.ts";
 import { CsvExport } from "./report-schemas.ts";
 import { ID_ERRORS, RangeQuery } from "./schemas.ts";
 
+const MonthlyQuery = t.Object({
+  ...RangeQuery.properties,
+  by: t.Optional(
+    t.Union([t.Literal("team"), t.Literal("key")], {
+      description: "One row per month and team (default) or key",
+    }),
+  ),
+});
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
 export function exportRoutes(deps: AdminDeps, auth: AdminAuth) {
-  return new Elysia({ prefix: "/admin/analytics" }).use(adminAuth(auth)).get(
-    "/export",
-    ({ scope, query }) => {
-      const range = resolveRange(scope, query, deps.now());
-      const day = (d: Date) => d.toISOString().slice(0, 10);
-      const stream = spendCsvStream(deps.store, { from: range.from, to: range.to, teamId: range.teamId });
-      return new Response(stream, {
-        headers: {
-          "content-type": "text/csv; charset=utf-8",
-          "content-disposition": `attachment; filename="snodus-spend-${day(range.from)}-${day(range.to)}.csv"`,
-          "cache-control": "no-store",
-        },
-      });
-    },
-    {
-      query: RangeQuery,
-      response: { 200: CsvExport, ...ID_ERRORS },
-      detail: {
-        tags: ["analytics"],
-        summary: "Spend log in range as RFC 4180 CSV (streamed; one header row)",
+  return new Elysia({ prefix: "/admin/analytics" })
+    .use(adminAuth(auth))
+    .get(
+      "/export/monthly",
+      async ({ scope, query }) => {
+        const range = resolveRange(scope, query, deps.now());
+        const by = query.by ?? "team";
+        return new Response(await chargebackCsv(deps.store, range, by), {
+          headers: {
+            "content-type": "text/csv; charset=utf-8",
+            "content-disposition": `attachment; filename="snodus-chargeback-${by}-${day(range.from)}-${day(range.to)}.csv"`,
+            "cache-control": "no-store",
+          },
+        });
       },
-    },
-  );
+      {
+        ...strictQuery(MonthlyQuery),
+        response: { 200: CsvExport, ...ID_ERRORS },
+        detail: {
+          tags: ["analytics"],
+          summary: "Spend per UTC month and team or key, with names, as CSV (for chargeback)",
+        },
+      },
+    )
+    .get(
+      "/export",
+      ({ scope, query }) => {
+        const range = resolveRange(scope, query, deps.now());
+        const stream = spendCsvStream(deps.store, { from: range.from, to: range.to, teamId: range.teamId });
+        return new Response(stream, {
+          headers: {
+            "content-type": "text/csv; charset=utf-8",
+            "content-disposition": `attachment; filename="snodus-spend-${day(range.from)}-${day(range.to)}.csv"`,
+            "cache-control": "no-store",
+          },
+        });
+      },
+      {
+        ...strictQuery(RangeQuery),
+        response: { 200: CsvExport, ...ID_ERRORS },
+        detail: {
+          tags: ["analytics"],
+          summary: "Spend log in range as RFC 4180 CSV (streamed; one header row)",
+        },
+      },
+    );
 }

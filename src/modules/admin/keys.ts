@@ -3,6 +3,7 @@ import { Elysia } from "elysia";
 import { createKey, findKey, listKeys, revokeKey, rotateKey, updateKey } from "../keys/service.ts";
 import { ValidationError } from "../users/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
+import { NO_QUERY, strictQuery } from "./query.ts";
 import {
   ID_ERRORS,
   IdParams,
@@ -30,7 +31,18 @@ export function keysRoutes(deps: AdminDeps, auth: AdminAuth) {
       "",
       async ({ scope, query }) => {
         const page = pageParams(query);
-        const found = await listKeys(store, scope, { teamId: query.team_id, userId: query.user_id }, page);
+        const found = await listKeys(
+          store,
+          scope,
+          {
+            teamId: query.team_id,
+            userId: query.user_id,
+            search: query.search || undefined,
+            active: query.status === undefined ? undefined : query.status === "active",
+            newestFirst: query.order === "newest",
+          },
+          page,
+        );
         return pageOf(
           found.rows.map((k) => keyView(k, now())),
           found.total,
@@ -38,7 +50,7 @@ export function keysRoutes(deps: AdminDeps, auth: AdminAuth) {
         );
       },
       {
-        query: KeyListQuery,
+        ...strictQuery(KeyListQuery),
         response: { 200: KeyList, ...READ_ERRORS, 404: ID_ERRORS[404] },
         detail: { tags, summary: "List virtual keys" },
       },
@@ -83,6 +95,7 @@ export function keysRoutes(deps: AdminDeps, auth: AdminAuth) {
       },
       {
         params: IdParams,
+        ...NO_QUERY,
         response: { 200: KeyView, ...ID_ERRORS },
         detail: { tags, summary: "One key (another team's id is 404 for a team admin)" },
       },

@@ -117,10 +117,22 @@ export const KeyRotated = t.Object(
   { ...keyProps, api_key: t.String({ description: "The new secret. Shown once." }), old_key: KeyView },
   { description: "The replacement key, its secret, and the old key (valid 24 h more)" },
 );
+const search = (what: string) =>
+  t.Optional(t.String({ maxLength: 200, description: `Case-insensitive substring of ${what}` }));
+const order = t.Optional(
+  t.Union([t.Literal("oldest"), t.Literal("newest")], { description: "By creation time; default oldest" }),
+);
 export const KeyListQuery = t.Object({
   ...PageQuery,
   team_id: t.Optional(uuid("Only this team's keys")),
   user_id: t.Optional(uuid("Only this user's keys")),
+  search: search("the key's name or prefix, or its owner's name or email"),
+  status: t.Optional(
+    t.Union([t.Literal("active"), t.Literal("revoked")], {
+      description: "active = not revoked (expiring keys included); default both",
+    }),
+  ),
+  order,
 });
 export const KeyCreateBody = t.Object(
   {
@@ -154,7 +166,12 @@ export const UserView = t.Object(
   { description: "A user" },
 );
 export const UserList = paged(UserView, "A page of users");
-export const UserListQuery = t.Object({ ...PageQuery, team_id: t.Optional(uuid("Only this team's users")) });
+export const UserListQuery = t.Object({
+  ...PageQuery,
+  team_id: t.Optional(uuid("Only this team's users")),
+  search: search("the user's name or email"),
+  order,
+});
 export const UserCreateBody = t.Object(
   {
     email: t.String({ maxLength: 254 }),
@@ -163,6 +180,25 @@ export const UserCreateBody = t.Object(
     role: t.Optional(t.Union([t.Literal("admin"), t.Literal("member")], { description: "Default member" })),
   },
   { additionalProperties: false },
+);
+
+export const UserPatchBody = t.Object(
+  {
+    name: t.Optional(t.String({ minLength: 1, maxLength: 200 })),
+    role: t.Optional(t.Union([t.Literal("admin"), t.Literal("member")])),
+    active: t.Optional(t.Boolean({ description: "false shuts every key of the user out (not revoked)" })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const TeamPatchBody = t.Object(
+  {
+    name: t.Optional(t.String({ minLength: 1, maxLength: 200 })),
+    budget_monthly_cents: t.Optional(
+      nullableInt("Monthly budget in cents; null = unlimited. A team admin may only lower it"),
+    ),
+  },
+  { additionalProperties: false, minProperties: 1 },
 );
 
 export const TeamView = t.Object(
@@ -267,5 +303,20 @@ export const RangeQuery = t.Object(range);
 export const RecentQuery = t.Object({
   ...range,
   limit: queryInt("limit", 1, 500, 50, "Rows (max 500)"),
-  cursor: t.Optional(t.String({ description: "next_cursor of the previous page" })),
+  cursor: t.Optional(t.String({ description: "next_cursor of the previous page (same filters)" })),
+  api_key_id: t.Optional(uuid("Only this key's requests")),
+  user_id: t.Optional(uuid("Only this user's requests")),
+  model: t.Optional(t.String({ maxLength: 200, description: "Exact model name" })),
+  provider: t.Optional(t.String({ maxLength: 50, description: "Exact provider name" })),
+  status: t.Optional(
+    t.String({
+      pattern: "^[1-5]([0-9]{2}|xx)$",
+      description: "A status class (2xx, 4xx, 5xx …) or an exact status (429)",
+      error: () => ({
+        field: "query.status",
+        reason: "must be a status class like 4xx or a status like 429",
+      }),
+    }),
+  ),
+  request_id: t.Optional(t.String({ maxLength: 200, description: "The x-snodus-request-id of one request" })),
 });

@@ -1,8 +1,9 @@
 // /admin/teams: list, create (global admin), change plan (global admin), and the account summary.
 import { Elysia, t } from "elysia";
 import { accountSummary } from "../account/service.ts";
-import { changePlan, createTeam, listTeams } from "../teams/service.ts";
+import { changePlan, createTeam, listTeams, patchTeam } from "../teams/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
+import { NO_QUERY, strictQuery } from "./query.ts";
 import {
   AccountView,
   ID_ERRORS,
@@ -14,6 +15,7 @@ import {
   rejectUnknown,
   TeamCreateBody,
   TeamList,
+  TeamPatchBody,
   TeamView,
   WRITE_ERRORS,
 } from "./schemas.ts";
@@ -33,7 +35,7 @@ export function teamsRoutes(deps: AdminDeps, auth: AdminAuth) {
         return pageOf(found.rows.map(teamView), found.total, page);
       },
       {
-        query: t.Object(PageQuery),
+        ...strictQuery(t.Object(PageQuery)),
         response: { 200: TeamList, ...READ_ERRORS },
         detail: { tags, summary: "List teams (a team admin sees only their own)" },
       },
@@ -58,6 +60,29 @@ export function teamsRoutes(deps: AdminDeps, auth: AdminAuth) {
       },
     )
     .patch(
+      "/:id",
+      async ({ scope, params, body }) => {
+        const team = await patchTeam(store, scope, params.id, {
+          name: body.name,
+          budgetMonthlyCents: body.budget_monthly_cents,
+        });
+        // Cached identities carry the team's budget; drop them so it applies at once on this instance.
+        cache.invalidateAll();
+        return teamView(team);
+      },
+      {
+        params: IdParams,
+        body: TeamPatchBody,
+        parse: "json",
+        transform: rejectUnknown(TeamPatchBody),
+        response: { 200: TeamView, ...WRITE_ERRORS },
+        detail: {
+          tags,
+          summary: "Rename a team or change its monthly budget (a team admin may only lower it)",
+        },
+      },
+    )
+    .patch(
       "/:id/plan",
       async ({ scope, params, body }) => {
         const team = await changePlan(store, scope, params.id, body.plan);
@@ -79,6 +104,7 @@ export function teamsRoutes(deps: AdminDeps, auth: AdminAuth) {
       async ({ scope, params }) => accountView(await accountSummary(store, params.id, now(), scope)),
       {
         params: IdParams,
+        ...NO_QUERY,
         response: { 200: AccountView, ...ID_ERRORS },
         detail: {
           tags,

@@ -2,8 +2,9 @@
 import { Elysia } from "elysia";
 import { StoreNotFoundError } from "../../store/types.ts";
 import { assertSees } from "../auth/scope.ts";
-import { createUser, listUsers } from "../users/service.ts";
+import { createUser, listUsers, updateUser } from "../users/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
+import { NO_QUERY, strictQuery } from "./query.ts";
 import {
   ID_ERRORS,
   IdParams,
@@ -13,6 +14,7 @@ import {
   UserCreateBody,
   UserList,
   UserListQuery,
+  UserPatchBody,
   UserView,
   WRITE_ERRORS,
 } from "./schemas.ts";
@@ -28,11 +30,16 @@ export function usersRoutes(deps: AdminDeps, auth: AdminAuth) {
       "",
       async ({ scope, query }) => {
         const page = pageParams(query);
-        const found = await listUsers(store, scope, { teamId: query.team_id }, page);
+        const found = await listUsers(
+          store,
+          scope,
+          { teamId: query.team_id, search: query.search || undefined, newestFirst: query.order === "newest" },
+          page,
+        );
         return pageOf(found.rows.map(userView), found.total, page);
       },
       {
-        query: UserListQuery,
+        ...strictQuery(UserListQuery),
         response: { 200: UserList, ...READ_ERRORS, 404: ID_ERRORS[404] },
         detail: { tags, summary: "List users" },
       },
@@ -47,8 +54,33 @@ export function usersRoutes(deps: AdminDeps, auth: AdminAuth) {
       },
       {
         params: IdParams,
+        ...NO_QUERY,
         response: { 200: UserView, ...ID_ERRORS },
         detail: { tags, summary: "One user (another team's id is 404 for a team admin)" },
+      },
+    )
+    .patch(
+      "/:id",
+      async ({ scope, params, body }) => {
+        const user = await updateUser(store, scope, params.id, {
+          name: body.name,
+          role: body.role,
+          active: body.active,
+        });
+        // Cached identities carry the user's role and active flag: drop them so the change holds at once.
+        deps.keys.invalidateAll();
+        return userView(user);
+      },
+      {
+        params: IdParams,
+        body: UserPatchBody,
+        parse: "json",
+        transform: rejectUnknown(UserPatchBody),
+        response: { 200: UserView, ...WRITE_ERRORS },
+        detail: {
+          tags,
+          summary: "Change a user's name, role or active flag (a team admin: not their own role)",
+        },
       },
     )
     .post(

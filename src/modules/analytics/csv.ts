@@ -1,5 +1,5 @@
 // The spend log as RFC 4180 CSV, streamed in keyset chunks so memory stays flat however many rows match.
-import type { SpendCursor, SpendFilter, Store } from "../../store/types.ts";
+import type { SpendCursor, SpendFilter, SpendRow, Store } from "../../store/types.ts";
 import { spendView } from "./service.ts";
 
 /** Rows per store query: large enough to keep round trips few, small enough to keep memory flat. */
@@ -10,8 +10,11 @@ export const CSV_COLUMNS = [
   "id",
   "request_id",
   "team_id",
+  "team_name",
   "user_id",
+  "user_email",
   "api_key_id",
+  "key_name",
   "model",
   "provider",
   "input_tokens",
@@ -43,6 +46,28 @@ export function csvField(value: string | number | boolean | null): string {
 export const csvLine = (fields: (string | number | boolean | null)[]) =>
   `${fields.map(csvField).join(",")}\r\n`;
 
+interface Labels {
+  team_name: string | null;
+  user_email: string | null;
+  key_name: string | null;
+}
+
+/**
+ * Names beside the ids (for chargeback sheets), looked up once per key: one query per chunk for the keys
+ * it has not seen yet. Held for the whole export, so bounded by the number of keys, not of rows.
+ */
+function labeller(store: Store) {
+  const known = new Map<string, Labels>();
+  return async (rows: SpendRow[]) => {
+    const missing = [...new Set(rows.map((r) => r.apiKeyId))].filter((id) => !known.has(id));
+    if (missing.length)
+      for (const { key, user, team } of await store.keys.identitiesByIds(missing))
+        known.set(key.id, { team_name: team.name, user_email: user.email, key_name: key.name });
+    return (row: SpendRow): Labels =>
+      known.get(row.apiKeyId) ?? { team_name: null, user_email: null, key_name: null };
+  };
+}
+
 /**
  * A pull-driven stream: the next chunk is read from the store only when the client has taken the last
  * one, so a slow reader holds back the query instead of piling rows up in memory.
@@ -55,6 +80,7 @@ export function spendCsvStream(
   const encoder = new TextEncoder();
   let after: SpendCursor | null = null;
   let started = false;
+  const labels = labeller(store);
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
@@ -66,8 +92,9 @@ export function spendCsvStream(
         const page = await store.spend.scan(filter, { after, limit: chunk, order: "asc" });
         if (page.rows.length) {
           let text = "";
+          const label = await labels(page.rows);
           for (const row of page.rows) {
-            const view = spendView(row);
+            const view = { ...spendView(row), ...label(row) };
             text += csvLine(CSV_COLUMNS.map((c) => view[c]));
           }
           controller.enqueue(encoder.encode(text));

@@ -216,12 +216,42 @@ export function decodeCursor(raw: string): SpendCursor {
   return { micros, id };
 }
 
-/** Newest rows first, a page at a time (keyset: stable while new rows arrive). */
-export async function recent(store: Store, r: Range, limit: number, cursor?: string) {
-  const page = await store.spend.scan(filterOf(r), {
-    after: cursor ? decodeCursor(cursor) : null,
-    limit,
-    order: "desc",
-  });
+export interface RecentFilterQuery {
+  api_key_id?: string;
+  user_id?: string;
+  model?: string;
+  provider?: string;
+  /** "4xx" (a class) or "429" (exact); the route's schema has checked the shape. */
+  status?: string;
+  request_id?: string;
+}
+
+/** The row filters of /admin/analytics/recent, beyond range and team. */
+export function recentFilter(q: RecentFilterQuery): SpendFilter {
+  const out: SpendFilter = {};
+  if (q.api_key_id) out.apiKeyId = q.api_key_id;
+  if (q.user_id) out.userId = q.user_id;
+  if (q.model) out.model = q.model;
+  if (q.provider) out.provider = q.provider;
+  if (q.request_id) out.requestId = q.request_id;
+  if (q.status) {
+    const cls = /^([1-5])xx$/.exec(q.status);
+    const base = cls ? Number(cls[1]) * 100 : Number(q.status);
+    out.statusMin = base;
+    out.statusMax = cls ? base + 99 : base;
+  }
+  return out;
+}
+
+/** Newest rows first, a page at a time (keyset: stable while new rows arrive), optionally filtered. */
+export async function recent(store: Store, r: Range, limit: number, cursor?: string, rows: SpendFilter = {}) {
+  const page = await store.spend.scan(
+    { ...rows, ...filterOf(r) },
+    {
+      after: cursor ? decodeCursor(cursor) : null,
+      limit,
+      order: "desc",
+    },
+  );
   return { data: page.rows.map(spendView), next_cursor: page.next ? encodeCursor(page.next) : null };
 }

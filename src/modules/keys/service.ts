@@ -1,6 +1,15 @@
 // Key lifecycle shared by the CLI and the admin API: create, list, update, rotate, revoke — within a scope.
 
-import type { ApiKey, KeyIdentity, KeyPatch, Page, Paged, Store, TeamKey } from "../../store/types.ts";
+import type {
+  ApiKey,
+  KeyIdentity,
+  KeyListFilter,
+  KeyPatch,
+  Page,
+  Paged,
+  Store,
+  TeamKey,
+} from "../../store/types.ts";
 import { StoreNotFoundError } from "../../store/types.ts";
 import { validBudgetCents, validRateLimit } from "../account/ranges.ts";
 import { assertSees, ForbiddenError, GLOBAL, type Scope, teamFilter } from "../auth/scope.ts";
@@ -66,7 +75,7 @@ export async function findKey(store: Store, scope: Scope, id: string): Promise<K
 export async function listKeys(
   store: Store,
   scope: Scope,
-  filter: { teamId?: string; userId?: string },
+  filter: KeyListFilter,
   page: Page,
 ): Promise<Paged<TeamKey>> {
   const teamId = teamFilter(scope, filter.teamId);
@@ -76,7 +85,7 @@ export async function listKeys(
     if (!user) throw new StoreNotFoundError("user", filter.userId);
     assertSees(scope, user.teamId, "user", filter.userId);
   }
-  return store.keys.listPage({ teamId, userId: filter.userId }, page);
+  return store.keys.listPage({ ...filter, teamId }, page);
 }
 
 /** Name, rate limit and budget only: a key never changes owner (and so never changes team). */

@@ -4,7 +4,7 @@ import { PLAN_IDS } from "../../store/plans.ts";
 import type { Page, Paged, Store, Team, TeamPatch } from "../../store/types.ts";
 import { StoreNotFoundError } from "../../store/types.ts";
 import { validBudgetCents } from "../account/ranges.ts";
-import { assertSees, GLOBAL, requireGlobal, type Scope, teamFilter } from "../auth/scope.ts";
+import { assertSees, ForbiddenError, GLOBAL, requireGlobal, type Scope, teamFilter } from "../auth/scope.ts";
 import { ValidationError } from "../users/service.ts";
 
 export function validPlan(plan: string): string {
@@ -60,4 +60,28 @@ export async function changePlan(store: Store, scope: Scope, id: string, plan: s
   await findTeam(store, scope, id);
   requireGlobal(scope, "change a team's plan");
   return updateTeam(store, id, { plan });
+}
+
+/**
+ * Name and monthly budget of a team the scope may see. A team admin may rename their team and lower
+ * (or set) its budget, never raise it or lift it: the budget is the global administrator's limit on them.
+ */
+export async function patchTeam(
+  store: Store,
+  scope: Scope,
+  id: string,
+  patch: { name?: string; budgetMonthlyCents?: number | null },
+): Promise<Team> {
+  const team = await findTeam(store, scope, id);
+  if (scope.kind === "team" && patch.budgetMonthlyCents !== undefined) {
+    const next = patch.budgetMonthlyCents;
+    const now = team.budgetMonthlyCents;
+    const raises = now !== null && (next === null || next > now);
+    if (raises) throw new ForbiddenError("A team admin cannot raise their own team's budget");
+  }
+  if (patch.budgetMonthlyCents !== undefined && patch.budgetMonthlyCents !== null) {
+    if (!Number.isInteger(patch.budgetMonthlyCents) || patch.budgetMonthlyCents < 0)
+      throw new ValidationError("budget_monthly_cents", "must be a whole number of cents ≥ 0, or null");
+  }
+  return updateTeam(store, id, { name: patch.name, budgetMonthlyCents: patch.budgetMonthlyCents });
 }

@@ -1,7 +1,7 @@
 // User rules shared by the CLI and the admin API: validation, plan caps and team scope.
-import type { Page, Paged, Role, Store, User } from "../../store/types.ts";
+import type { ListFilter, Page, Paged, Role, Store, User, UserPatch } from "../../store/types.ts";
 import { StoreNotFoundError } from "../../store/types.ts";
-import { assertSees, GLOBAL, type Scope, teamFilter } from "../auth/scope.ts";
+import { assertSees, ForbiddenError, GLOBAL, type Scope, teamFilter } from "../auth/scope.ts";
 import { planCap, withinCap } from "../plans/caps.ts";
 
 // Deliberately simple: one @, no spaces, a dot in the domain. Real verification is out of scope.
@@ -62,11 +62,33 @@ export async function createUser(
   );
 }
 
-export function listUsers(
+export function listUsers(store: Store, scope: Scope, filter: ListFilter, page: Page): Promise<Paged<User>> {
+  return store.users.listPage({ ...filter, teamId: teamFilter(scope, filter.teamId) }, page);
+}
+
+/**
+ * Name, role and active flag of a user the scope may see. A team admin manages their own team's users
+ * but cannot demote or deactivate themselves (it would lock the team's admin out mid-session; another
+ * admin or the global administrator can).
+ */
+export async function updateUser(
   store: Store,
   scope: Scope,
-  filter: { teamId?: string },
-  page: Page,
-): Promise<Paged<User>> {
-  return store.users.listPage({ teamId: teamFilter(scope, filter.teamId) }, page);
+  id: string,
+  patch: { name?: string; role?: string; active?: boolean },
+): Promise<User> {
+  const user = await store.users.get(id);
+  if (!user) throw new StoreNotFoundError("user", id);
+  assertSees(scope, user.teamId, "user", id);
+  const clean: UserPatch = {};
+  if (patch.name !== undefined) {
+    clean.name = patch.name.trim();
+    if (!clean.name) throw new ValidationError("name", "must not be empty");
+  }
+  if (patch.role !== undefined) clean.role = validRole(patch.role);
+  if (patch.active !== undefined) clean.isActive = patch.active;
+  const self = scope.kind === "team" && scope.userId === id;
+  if (self && ((clean.role && clean.role !== user.role) || clean.isActive === false))
+    throw new ForbiddenError("A team admin cannot demote or deactivate themselves");
+  return store.users.update(id, clean);
 }

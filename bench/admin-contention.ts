@@ -1,0 +1,155 @@
+// Proxy latency while the heaviest admin work runs: bun bench/admin-contention.ts DATABASE_URL KEY_SECRET [seconds]
+//
+// Starts the mock upstream and `snodus serve` on DATABASE_URL (seeded by bench/seed-spend.ts), then
+// sends non-streamed /v1/messages at a fixed rate (open loop, 40 req/s) in four phases of `seconds`
+// each: alone; while an admin loops over the Spend tab's 90-day reports; while it downloads the full
+// CSV export; and (SQLite) while another process holds the file's write lock. Prints one JSON line per
+// phase: proxy p50/p99/max in ms, non-2xx answers, and how long each admin call took.
+import { spawnServe } from "../test/helpers/process.ts";
+
+const [url, secret, secondsArg] = Bun.argv.slice(2);
+if (!url || !secret) {
+  console.error("usage: bun bench/admin-contention.ts DATABASE_URL KEY_SECRET [seconds]");
+  process.exit(2);
+}
+const seconds = Number(secondsArg ?? 10);
+const RATE = 40;
+const PASSWORD = "bench-admin";
+const basic = `Basic ${btoa(`admin:${PASSWORD}`)}`;
+
+const mock = Bun.spawn([process.execPath, "test/mock-upstream/main.ts", "--port", "0"], {
+  stdout: "pipe",
+  stderr: "pipe",
+});
+let mockLog = "";
+const mockUrl = await (async () => {
+  const decoder = new TextDecoder();
+  for await (const chunk of mock.stdout) {
+    mockLog += decoder.decode(chunk);
+    const m = /http:\/\/127\.0\.0\.1:\d+/.exec(mockLog);
+    if (m) return m[0];
+  }
+  throw new Error(`mock upstream did not start: ${mockLog}`);
+})();
+const server = await spawnServe(
+  {
+    DATABASE_URL: url,
+    ANTHROPIC_API_KEY: "bench",
+    ANTHROPIC_UPSTREAM_URL: mockUrl,
+    ADMIN_PASSWORD: PASSWORD,
+  },
+  { timeoutMs: 60_000 },
+);
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/** Open-loop proxy traffic for `ms`: a request every 1/RATE s whether or not the last one answered. */
+async function traffic(ms: number) {
+  const latencies: number[] = [];
+  let failures = 0;
+  const pending: Promise<void>[] = [];
+  const start = performance.now();
+  for (let i = 0; performance.now() - start < ms; i++) {
+    const due = start + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await Bun.sleep(wait);
+    pending.push(
+      (async () => {
+        const t = performance.now();
+        const res = await fetch(`${server.url}/v1/messages`, {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${secret}`,
+            "content-type": "application/json",
+            "anthropic-version": "2023-06-01",
+          },
+          body: JSON.stringify({
+            model: "claude-sonnet-4-5",
+            max_tokens: 50,
+            messages: [{ role: "user", content: "hi" }],
+          }),
+        });
+        await res.arrayBuffer();
+        // Latency counted from when the request was due, so a stalled loop shows as latency.
+        latencies.push(performance.now() - Math.min(t, due));
+        if (res.status >= 300) failures++;
+      })(),
+    );
+  }
+  await Promise.all(pending);
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: latencies.length,
+    p50: Math.round(percentile(latencies, 50) * 10) / 10,
+    p99: Math.round(percentile(latencies, 99) * 10) / 10,
+    max: Math.round((latencies.at(-1) ?? 0) * 10) / 10,
+    non2xx: failures,
+  };
+}
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const RANGE = `from=${day(Date.now() - 89 * 86_400_000)}&to=${day(Date.now())}`;
+const REPORTS = ["daily", "models", "users", "keys", "providers", "routing", "routing/daily"];
+
+async function timed(path: string): Promise<number> {
+  const t = performance.now();
+  const res = await fetch(`${server.url}${path}`, { headers: { authorization: basic } });
+  await res.arrayBuffer();
+  if (!res.ok) throw new Error(`${path}: ${res.status}`);
+  return performance.now() - t;
+}
+
+/** Runs `work` in a loop until `stop`, collecting each call's duration by name. */
+async function adminLoop(stop: () => boolean, work: [string, string][]) {
+  const took: Record<string, number[]> = {};
+  while (!stop())
+    for (const [name, path] of work) {
+      const ms = await timed(path);
+      took[name] = [...(took[name] ?? []), ms];
+    }
+  return Object.fromEntries(
+    Object.entries(took).map(([k, v]) => [
+      k,
+      Math.round(
+        percentile(
+          v.sort((a, b) => a - b),
+          50,
+        ),
+      ),
+    ]),
+  );
+}
+
+async function phase(name: string, work: [string, string][] | null) {
+  let done = false;
+  const admin = work ? adminLoop(() => done, work) : Promise.resolve({});
+  const proxy = await traffic(seconds * 1000);
+  done = true;
+  console.log(JSON.stringify({ phase: name, proxy, adminMedianMs: await admin }));
+}
+
+await traffic(2000); // warm up: key cache, connections
+await phase("alone", null);
+await phase(
+  "spend tab 90 days, every report in a loop",
+  REPORTS.map((r) => [r, `/admin/analytics/${r}?${RANGE}`]),
+);
+await phase("full CSV export in a loop", [["export", `/admin/analytics/export?${RANGE}`]]);
+if (!/^postgres/.test(url)) {
+  const path = url.replace(/^(sqlite|file):(\/\/)?/, "");
+  const lock = Bun.spawn(
+    [
+      process.execPath,
+      "-e",
+      `const { Database } = require("bun:sqlite"); const db = new Database(${JSON.stringify(path)}); db.exec("PRAGMA busy_timeout = 10000"); db.exec("BEGIN EXCLUSIVE"); setTimeout(() => { db.exec("COMMIT"); db.close(); }, ${seconds * 1000});`,
+    ],
+    { stdout: "inherit", stderr: "inherit" },
+  );
+  await phase(`another process holds the write lock ${seconds} s`, null);
+  await lock.exited;
+}
+await server.stop();
+mock.kill();

@@ -1,0 +1,57 @@
+// The messages between the main thread's SQLite store proxy and its worker threads, and error transport.
+import type { SqliteOpenOptions } from "./sqlite.ts";
+import { StoreCapError, StoreConflictError, StoreNotFoundError } from "./types.ts";
+
+/** "keys.create", "spend.groupBy", "ping" …: a Store method named by its path. */
+export type StoreOp = string;
+
+export type ToWorker =
+  | { t: "open"; path: string; opts: SqliteOpenOptions }
+  | { t: "call"; id: number; op: StoreOp; args: unknown[] }
+  | { t: "close" };
+
+export type FromWorker =
+  | { t: "ready" }
+  | { t: "failed"; error: WireError }
+  | { t: "result"; id: number; value: unknown }
+  | { t: "error"; id: number; error: WireError }
+  | { t: "closed" };
+
+/** An error as plain data: structured cloning would keep the message but lose the class callers test for. */
+export interface WireError {
+  name: string;
+  message: string;
+  field?: string;
+  entity?: string;
+  id?: string;
+  count?: number;
+  code?: string;
+}
+
+export function toWire(err: unknown): WireError {
+  if (err instanceof StoreConflictError) return { name: err.name, message: err.message, field: err.field };
+  if (err instanceof StoreNotFoundError)
+    return { name: err.name, message: err.message, entity: err.entity, id: err.id };
+  if (err instanceof StoreCapError) return { name: err.name, message: err.message, count: err.count };
+  const e = err as { name?: unknown; message?: unknown; code?: unknown };
+  return {
+    name: typeof e?.name === "string" ? e.name : "Error",
+    message: typeof e?.message === "string" ? e.message : String(err),
+    ...(typeof e?.code === "string" ? { code: e.code } : {}),
+  };
+}
+
+export function fromWire(w: WireError): Error {
+  switch (w.name) {
+    case "StoreConflictError":
+      return new StoreConflictError(w.field ?? "value");
+    case "StoreNotFoundError":
+      return new StoreNotFoundError(w.entity ?? "row", w.id ?? "");
+    case "StoreCapError":
+      return new StoreCapError(w.count ?? 0);
+  }
+  const err = new Error(w.message) as Error & { code?: string };
+  err.name = w.name;
+  if (w.code) err.code = w.code;
+  return err;
+}
