@@ -31,7 +31,7 @@ export function sqliteSpendWriter(client: Database, table: typeof liteSchema.spe
     const v = row[field];
     if (v instanceof Date) return v.getTime(); // timestamp_ms
     if (typeof v === "boolean") return v ? 1 : 0;
-    return v;
+    return v ?? null; // optional attribution fields
   };
   // One transaction per batch: all rows land or none do, and SQLite syncs the WAL once.
   const insertAll = client.transaction((rows: readonly SpendRow[]) => {
@@ -51,7 +51,7 @@ export function postgresSpendWriter(client: Sql, table: typeof pgSchema.spendLog
       for (const [field, column] of columns) {
         const v = row[field];
         // drizzle's postgres-js setup turns off the driver's Date serializer: send ISO text.
-        record[column] = v instanceof Date ? v.toISOString() : v;
+        record[column] = v instanceof Date ? v.toISOString() : (v ?? null);
       }
       return record;
     });

@@ -7,6 +7,8 @@ export interface Team {
   name: string;
   budgetMonthlyCents: number | null;
   plan: string;
+  /** Models the team's keys may use (exact names or `prefix*`); null = every model. */
+  allowedModels: string[] | null;
   createdAt: Date;
 }
 
@@ -32,6 +34,10 @@ export interface ApiKey {
   expiresAt: Date | null;
   replacedBy: string | null;
   lastUsedAt: Date | null;
+  /** Models this key may use (exact names or `prefix*`); null = every model its team allows. */
+  allowedModels: string[] | null;
+  /** Requests this key may have in flight at once; null = no cap. */
+  maxConcurrent: number | null;
   createdAt: Date;
 }
 
@@ -72,12 +78,17 @@ export interface SpendRow {
   routingMethod: string | null;
   routingReason: string | null;
   requestId: string;
+  /** Comma-separated request tags (x-snodus-tags); null or absent = none. */
+  tags?: string | null;
+  /** The end user the client named; null or absent = none. */
+  endUser?: string | null;
 }
 
 export interface NewTeam {
   name: string;
   budgetMonthlyCents?: number | null;
   plan?: string;
+  allowedModels?: string[] | null;
 }
 
 export interface NewUser {
@@ -95,18 +106,23 @@ export interface NewKey {
   rateLimit?: number;
   budgetMonthlyCents?: number | null;
   expiresAt?: Date | null;
+  allowedModels?: string[] | null;
+  maxConcurrent?: number | null;
 }
 
 export interface KeyPatch {
   name?: string;
   rateLimit?: number;
   budgetMonthlyCents?: number | null;
+  allowedModels?: string[] | null;
+  maxConcurrent?: number | null;
 }
 
 export interface TeamPatch {
   name?: string;
   budgetMonthlyCents?: number | null;
   plan?: string;
+  allowedModels?: string[] | null;
 }
 
 /** Aggregated spend of one subject (key or team) over a period. */
@@ -121,6 +137,10 @@ export interface SpendFilter {
   from?: Date;
   to?: Date;
   teamId?: string;
+  /** Rows carrying this tag. */
+  tag?: string;
+  /** Rows attributed to this end user. */
+  endUser?: string;
 }
 
 /** One page of a list: `limit` rows from `offset`, and how many rows match in all. */
