@@ -21,6 +21,8 @@ export interface Key {
   user_id: string;
   team_id: string;
   rate_limit: number;
+  allowed_models: string[] | null;
+  max_concurrent: number | null;
   budget_monthly_cents: number | null;
   status: KeyStatus;
   is_active: boolean;

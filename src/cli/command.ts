@@ -103,3 +103,17 @@ export function stringFlag(
   const v = flags[name];
   return typeof v === "string" ? v.trim() : undefined;
 }
+
+/**
+ * `--allowed-models claude-*,gpt-4o-mini`: exact names or prefixes ending in `*`; "all" lifts the
+ * restriction, "none" allows nothing. Undefined when the flag is absent.
+ */
+export function modelsFlag(
+  flags: Record<string, string | boolean | undefined>,
+  name: string,
+  parse: (text: string) => string[] | null,
+): string[] | null | undefined {
+  const v = flags[name];
+  if (typeof v !== "string") return undefined;
+  return parse(v);
+}

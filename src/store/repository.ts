@@ -158,6 +158,7 @@ export function createRepository(deps: RepositoryDeps): Store {
           name: input.name,
           budgetMonthlyCents: input.budgetMonthlyCents ?? null,
           plan: input.plan ?? "free",
+          allowedModels: input.allowedModels ?? null,
         };
         return mapConflict(async () =>
           first(await db.insert(t.teams).values(row).returning(), "team", row.id),
@@ -266,6 +267,8 @@ export function createRepository(deps: RepositoryDeps): Store {
           rateLimit: input.rateLimit ?? 60,
           budgetMonthlyCents: input.budgetMonthlyCents ?? null,
           expiresAt: input.expiresAt ?? null,
+          allowedModels: input.allowedModels ?? null,
+          maxConcurrent: input.maxConcurrent ?? null,
         };
         return mapConflict(async () =>
           cap

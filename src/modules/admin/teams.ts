@@ -1,7 +1,7 @@
-// /admin/teams: list, create (global admin), change plan (global admin), and the account summary.
+// /admin/teams: list, create (global admin), allowed models and plan (global admin), and the account summary.
 import { Elysia, t } from "elysia";
 import { accountSummary } from "../account/service.ts";
-import { changePlan, createTeam, listTeams } from "../teams/service.ts";
+import { changePlan, createTeam, listTeams, setTeamAllowedModels } from "../teams/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
 import {
   AccountView,
@@ -14,6 +14,7 @@ import {
   rejectUnknown,
   TeamCreateBody,
   TeamList,
+  TeamPatchBody,
   TeamView,
   WRITE_ERRORS,
 } from "./schemas.ts";
@@ -43,7 +44,12 @@ export function teamsRoutes(deps: AdminDeps, auth: AdminAuth) {
       async ({ scope, body, set }) => {
         const team = await createTeam(
           store,
-          { name: body.name, plan: body.plan, budgetMonthlyCents: body.budget_monthly_cents },
+          {
+            name: body.name,
+            plan: body.plan,
+            budgetMonthlyCents: body.budget_monthly_cents,
+            allowedModels: body.allowed_models,
+          },
           scope,
         );
         set.status = 201;
@@ -55,6 +61,23 @@ export function teamsRoutes(deps: AdminDeps, auth: AdminAuth) {
         transform: rejectUnknown(TeamCreateBody),
         response: { 201: TeamView, ...WRITE_ERRORS },
         detail: { tags, summary: "Create a team (global administrator only)" },
+      },
+    )
+    .patch(
+      "/:id",
+      async ({ scope, params, body }) => {
+        const team = await setTeamAllowedModels(store, scope, params.id, body.allowed_models);
+        // Cached identities carry the team's list; drop them so it applies at once on this instance.
+        cache.invalidateAll();
+        return teamView(team);
+      },
+      {
+        params: IdParams,
+        body: TeamPatchBody,
+        parse: "json",
+        transform: rejectUnknown(TeamPatchBody),
+        response: { 200: TeamView, ...WRITE_ERRORS },
+        detail: { tags, summary: "Change a team's allowed_models (global administrator only)" },
       },
     )
     .patch(

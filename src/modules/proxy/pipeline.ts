@@ -25,7 +25,12 @@ export async function runPipeline(
   const identity = await authenticate(request.headers, ctx.keys, startedAt);
   const body = await readJsonBody(request);
   const parsed = translating(() => door.parse(body.json));
-  const plan = translating(() => planRoute(ctx, parsed));
+  const plan = translating(() => planRoute(ctx, parsed, identity));
+  if (plan.skipped.length)
+    ctx.log.info("fallbacks the key may not use were skipped", {
+      requestId,
+      skipped: plan.skipped.join(","),
+    });
   const clientPath = new URL(request.url).pathname;
 
   let firstAdmission: Admission | null = null;
