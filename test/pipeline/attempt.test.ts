@@ -1,6 +1,7 @@
 // The attempt object's contract: every way an attempt can end finishes it exactly once.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createLogger } from "../../src/log.ts";
+import { Slot } from "../../src/modules/limits/slot.ts";
 import { Attempt } from "../../src/modules/proxy/attempt.ts";
 import type { ProxyContext } from "../../src/modules/proxy/context.ts";
 import { Inflight } from "../../src/modules/proxy/inflight.ts";
@@ -28,6 +29,8 @@ describe("Attempt, in isolation", () => {
       user: { id: "u" },
       team: { id: "t" },
     } as unknown as ConstructorParameters<typeof Attempt>[1]["identity"];
+    const releases: string[] = [];
+    const slot = new Slot(() => releases.push("released"));
     const attempt = new Attempt(ctx, {
       identity,
       admission: { headers: {}, settle: (cost) => settled.push(cost) },
@@ -39,9 +42,21 @@ describe("Attempt, in isolation", () => {
       requestId: "req_1",
       routing: null,
       clientSignal: new AbortController().signal,
+      slot,
     });
-    return { attempt, rows, settled, warnings, inflight };
+    return { attempt, rows, settled, warnings, inflight, slot, releases };
   }
+
+  test("the concurrency slot is given back once: after the attempt's finish and the request's end", () => {
+    const { attempt, slot, releases } = fakeContext();
+    slot.drop(); // the pipeline's own hold ends (the request returned its response)
+    expect(releases).toEqual([]);
+    attempt.finish(emptyUsage(), 200);
+    expect(releases).toEqual(["released"]);
+    attempt.finish(emptyUsage(), 200);
+    slot.drop();
+    expect(releases).toEqual(["released"]);
+  });
 
   test("finish() records one row, settles once and leaves once; a second finish is visible and ignored", () => {
     const { attempt, rows, settled, warnings, inflight } = fakeContext();

@@ -6,6 +6,7 @@ import { PLANS } from "../../store/plans.ts";
 import type { KeyIdentity } from "../../store/types.ts";
 import { monthKey } from "../account/month.ts";
 import type { RateDecision } from "./gcra.ts";
+import { type Slot, takeSlot } from "./slot.ts";
 import type { LimitStore, ReserveResult } from "./types.ts";
 
 export interface Admission {
@@ -44,6 +45,16 @@ export class LimitGuard {
 
   constructor(deps: LimitGuardDeps) {
     this.#deps = deps;
+  }
+
+  /** The request's concurrency slot (429 when the key has `max_concurrent` requests in flight). */
+  enter(identity: KeyIdentity): Promise<Slot> {
+    return takeSlot(this.#deps.store, identity, (err) => this.#deps.onSettleError?.(err));
+  }
+
+  /** Requests in flight for a key, on every instance sharing the store. */
+  inFlight(keyId: string): Promise<number> {
+    return this.#deps.store.inFlight(keyId);
   }
 
   /** The limit store's health: "ok" or "degraded: …". */

@@ -11,6 +11,7 @@ import type {
   ReserveRequest,
   ReserveResult,
   Settlement,
+  SlotDecision,
   SubjectUsage,
 } from "./types.ts";
 
@@ -169,6 +170,8 @@ export class MemoryLimitStore implements LimitStore {
   readonly book: MemoryBudgetBook;
   /** The attempt gates by name ("signup", "admin-login"). */
   readonly #gates = new Map<string, AttemptLimiter>();
+  /** Leases in flight per key (concurrency caps). */
+  readonly #slots = new Map<string, Set<string>>();
 
   constructor(load: MonthLoader) {
     this.book = new MemoryBudgetBook(load);
@@ -198,6 +201,28 @@ export class MemoryLimitStore implements LimitStore {
 
   settle(s: Settlement): Promise<void> {
     return this.book.settle(s);
+  }
+
+  async takeSlot(keyId: string, leaseId: string, max: number): Promise<SlotDecision> {
+    let held = this.#slots.get(keyId);
+    if (!held) {
+      held = new Set();
+      this.#slots.set(keyId, held);
+    }
+    if (held.size >= max) return { taken: false, inFlight: held.size };
+    held.add(leaseId);
+    return { taken: true, inFlight: held.size };
+  }
+
+  async releaseSlot(keyId: string, leaseId: string): Promise<void> {
+    const held = this.#slots.get(keyId);
+    if (!held) return;
+    held.delete(leaseId);
+    if (held.size === 0) this.#slots.delete(keyId);
+  }
+
+  async inFlight(keyId: string): Promise<number> {
+    return this.#slots.get(keyId)?.size ?? 0;
   }
 
   usage(kind: "key" | "team", id: string, month: string): Promise<SubjectUsage> {

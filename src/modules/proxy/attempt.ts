@@ -5,6 +5,7 @@ import { emptyUsage } from "../../pricing/usage.ts";
 import type { ProviderName } from "../../providers/index.ts";
 import type { KeyIdentity, SpendRow } from "../../store/types.ts";
 import type { Admission } from "../limits/guard.ts";
+import type { Slot } from "../limits/slot.ts";
 import type { ProxyContext } from "./context.ts";
 import type { Cuttable } from "./inflight.ts";
 import { type MeterHooks, meteredStream, type StreamOutcome } from "./metered-stream.ts";
@@ -35,6 +36,8 @@ export interface AttemptInit {
   routing: Routing | null;
   /** The client's request, whose signal says when it went away. */
   clientSignal: AbortSignal;
+  /** The request's concurrency slot: held from construction until `finish()`. */
+  slot: Slot;
 }
 
 /** What a whole (non-streamed) answer becomes once read: the client's body and the usage it bills. */
@@ -71,6 +74,7 @@ export class Attempt implements Cuttable {
     this.provider = init.provider;
     this.requestId = init.requestId;
     this.routing = init.routing;
+    init.slot.hold();
     ctx.inflight.enter();
     ctx.inflight.hold(this);
   }
@@ -130,6 +134,7 @@ export class Attempt implements Cuttable {
       // Plan quotas count input + output tokens, as the plans table states them.
       a.admission.settle(row.costMicros, row.inputTokens + row.outputTokens);
     } finally {
+      a.slot.drop();
       ctx.inflight.leave();
     }
     return true;

@@ -1,16 +1,18 @@
 // The one request path every front door shares: authenticate, route, and try each candidate model in turn.
-import type { Door } from "../../doors/types.ts";
+import type { Door, DoorRequest } from "../../doors/types.ts";
 import { badRequest, GatewayError, notFound } from "../../errors.ts";
 import { upstreamRequestHeaders } from "../../http/headers.ts";
 import { TranslationError } from "../../providers/translate/content.ts";
 import { callUpstream } from "../../providers/upstream.ts";
+import type { KeyIdentity } from "../../store/types.ts";
 import { authenticate } from "../auth/authenticate.ts";
 import type { Admission } from "../limits/guard.ts";
+import type { Slot } from "../limits/slot.ts";
 import { Attempt } from "./attempt.ts";
 import type { ProxyContext } from "./context.ts";
-import { readJsonBody } from "./request-body.ts";
+import { type ProxiedBody, readJsonBody } from "./request-body.ts";
 import { respondEmbeddings, respondPassthrough, respondPivot } from "./respond.ts";
-import { planRoute } from "./route-plan.ts";
+import { planRoute, type RoutePlan } from "./route-plan.ts";
 
 /** Upstream answers after which the next model of the fallback chain is tried (nothing reached the client yet). */
 const RETRYABLE = new Set([429, 500, 502, 503, 529]);
@@ -32,7 +34,40 @@ export async function runPipeline(
       skipped: plan.skipped.join(","),
     });
   const clientPath = new URL(request.url).pathname;
+  // One slot per request, whatever the number of attempts; each attempt holds it until it finishes.
+  const slot = await ctx.limits.enter(identity);
+  try {
+    return await attempts(ctx, door, request, requestId, {
+      identity,
+      body,
+      parsed,
+      plan,
+      clientPath,
+      slot,
+      startedAt,
+    });
+  } finally {
+    slot.drop();
+  }
+}
 
+interface Prepared {
+  identity: KeyIdentity;
+  body: ProxiedBody;
+  parsed: DoorRequest;
+  plan: RoutePlan;
+  clientPath: string;
+  slot: Slot;
+  startedAt: number;
+}
+
+async function attempts(
+  ctx: ProxyContext,
+  door: Door,
+  request: Request,
+  requestId: string,
+  { identity, body, parsed, plan, clientPath, slot, startedAt }: Prepared,
+): Promise<Response> {
   let firstAdmission: Admission | null = null;
   for (let i = 0; i < plan.candidates.length; i++) {
     const model = plan.candidates[i] as string;
@@ -78,6 +113,7 @@ export async function runPipeline(
       requestId,
       routing: plan.routing,
       clientSignal: request.signal,
+      slot,
     });
 
     let upstream: Response;
