@@ -2,6 +2,7 @@
 import type { Logger } from "../../log.ts";
 import { monthKey } from "../account/month.ts";
 import type { AttemptDecision } from "./attempts.ts";
+import type { RateDecision } from "./gcra.ts";
 import type { MemoryLimitStore } from "./memory.ts";
 import type { RedisLimits } from "./redis.ts";
 import type {
@@ -114,6 +115,17 @@ export class FailoverLimitStore implements LimitStore {
       }
     }
     return this.#memory.inFlight(keyId);
+  }
+
+  async rateState(keyId: string, limit: number, now: number): Promise<RateDecision> {
+    if (!this.#degraded) {
+      try {
+        return await withTimeout(this.#redis.rateState(keyId, limit, now));
+      } catch (err) {
+        this.#degrade(err);
+      }
+    }
+    return this.#memory.rateState(keyId, limit, now);
   }
 
   async settle(s: Settlement): Promise<void> {

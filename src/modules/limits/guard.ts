@@ -52,6 +52,16 @@ export class LimitGuard {
     return takeSlot(this.#deps.store, identity, (err) => this.#deps.onSettleError?.(err));
   }
 
+  /** Settled spend and tokens of a key or team this month (from the limit store, not the database). */
+  usage(kind: "key" | "team", id: string, month: string) {
+    return this.#deps.store.usage(kind, id, month);
+  }
+
+  /** A key's rate-limit allowance now, spending none of it. */
+  rateState(identity: KeyIdentity, now: number): Promise<RateDecision> {
+    return this.#deps.store.rateState(identity.key.id, identity.key.rateLimit, now);
+  }
+
   /** Requests in flight for a key, on every instance sharing the store. */
   inFlight(keyId: string): Promise<number> {
     return this.#deps.store.inFlight(keyId);

@@ -1,6 +1,6 @@
 // In-process rate limiter and budget book: the single-instance default and the fallback when Redis is down.
 import { type AttemptDecision, AttemptLimiter } from "./attempts.ts";
-import { gcra, type RateDecision } from "./gcra.ts";
+import { gcra, gcraPeek, type RateDecision } from "./gcra.ts";
 import type {
   AdmitRequest,
   AdmitResult,
@@ -20,6 +20,10 @@ export class MemoryRateLimiter implements RateLimiter {
 
   async check(keyId: string, limit: number, now: number): Promise<RateDecision> {
     return this.checkSync(keyId, limit, now);
+  }
+
+  peek(keyId: string, limit: number, now: number): RateDecision {
+    return gcraPeek(this.#tat.get(keyId) ?? 0, now, limit);
   }
 
   checkSync(keyId: string, limit: number, now: number): RateDecision {
@@ -223,6 +227,10 @@ export class MemoryLimitStore implements LimitStore {
 
   async inFlight(keyId: string): Promise<number> {
     return this.#slots.get(keyId)?.size ?? 0;
+  }
+
+  async rateState(keyId: string, limit: number, now: number): Promise<RateDecision> {
+    return this.rate.peek(keyId, limit, now);
   }
 
   usage(kind: "key" | "team", id: string, month: string): Promise<SubjectUsage> {

@@ -1,7 +1,7 @@
 // Limits shared by every gateway instance through Redis: one Lua round trip per request, one per settle.
 import { RedisClient } from "bun";
 import type { AttemptDecision } from "./attempts.ts";
-import type { RateDecision } from "./gcra.ts";
+import { gcraPeek, type RateDecision } from "./gcra.ts";
 import { ADMIT, ATTEMPT, SEED, SETTLE, SLOT_COUNT, SLOT_TAKE } from "./lua.ts";
 import type { MonthLoader } from "./memory.ts";
 import type {
@@ -149,6 +149,11 @@ export class RedisLimits {
 
   async inFlight(keyId: string): Promise<number> {
     return Number(await this.#eval(SLOT_COUNT, [`${this.#prefix}:conc:${keyId}`], [`${this.#prefix}:inst:`]));
+  }
+
+  async rateState(keyId: string, limit: number, now: number): Promise<RateDecision> {
+    const tat = await this.client.send("GET", [`${this.#prefix}:rl:${keyId}`]);
+    return gcraPeek(Number(tat ?? 0), now, limit);
   }
 
   async settle(s: Settlement): Promise<void> {

@@ -78,6 +78,8 @@ export interface LimitStore {
   releaseSlot(keyId: string, leaseId: string): Promise<void>;
   /** Requests in flight for a key now. */
   inFlight(keyId: string): Promise<number>;
+  /** A key's rate-limit allowance now, spending none of it. */
+  rateState(keyId: string, limit: number, now: number): Promise<RateDecision>;
   admit(req: AdmitRequest): Promise<AdmitResult>;
   /** Per-address attempt gates, shared by every instance when limits are in Redis. */
   attempt(req: AttemptRequest): Promise<AttemptDecision>;

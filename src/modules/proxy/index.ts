@@ -1,4 +1,4 @@
-// The /v1 routes: one front door per protocol over the shared pipeline, plus count_tokens and the model list.
+// The /v1 routes: one front door per protocol over the shared pipeline, plus count_tokens, the model list and the key's own usage.
 import { Elysia } from "elysia";
 import { messagesDoor } from "../../doors/anthropic-messages/door.ts";
 import { embeddingsDoor } from "../../doors/embeddings/door.ts";
@@ -10,6 +10,7 @@ import { anthropic } from "../../providers/anthropic/index.ts";
 import { callUpstream } from "../../providers/upstream.ts";
 import { authenticate } from "../auth/authenticate.ts";
 import type { ProxyContext } from "./context.ts";
+import { keyInfo } from "./key-info.ts";
 import { listModels, retrieveModel } from "./models.ts";
 import { runPipeline } from "./pipeline.ts";
 import { readJsonBody } from "./request-body.ts";
@@ -67,6 +68,12 @@ export function proxyRoutes(ctx: ProxyContext) {
         }),
         RAW,
       )
+      // The caller's own key: limits and usage this month (OpenRouter's GET /api/v1/key, plus ours).
+      .get("/v1/key", async ({ request }) => {
+        const now = ctx.now();
+        const info = await keyInfo(ctx, await authenticate(request.headers, ctx.keys, now), now);
+        return Response.json(info, { headers: { "x-snodus-request-id": requestIdOf(request) } });
+      })
       .get("/v1/models", async ({ request }) => {
         await authenticate(request.headers, ctx.keys, ctx.now());
         return listModels(ctx, request.headers);
