@@ -143,6 +143,8 @@ export interface SpendRow {
   routed_from: string | null;
   routing_method: string | null;
   routing_reason: string | null;
+  tags: string[];
+  end_user: string | null;
 }
 
 export interface RecentReport {

@@ -79,6 +79,12 @@ export function createRepository(deps: RepositoryDeps): Store {
     if (filter?.from) parts.push(gte(t.spendLog.createdAt, filter.from));
     if (filter?.to) parts.push(lt(t.spendLog.createdAt, filter.to));
     if (filter?.teamId) parts.push(eq(t.spendLog.teamId, filter.teamId));
+    if (filter?.endUser) parts.push(eq(t.spendLog.endUser, filter.endUser));
+    if (filter?.tag) {
+      // Tags are stored "a,b"; wrapping both sides in commas matches whole tags only. `_` is a LIKE wildcard.
+      const pattern = `%,${filter.tag.replaceAll("\\", "\\\\").replaceAll("_", "\\_").replaceAll("%", "\\%")},%`;
+      parts.push(sql`(',' || ${t.spendLog.tags} || ',') LIKE ${pattern} ESCAPE '\\'`);
+    }
     return parts.length ? and(...parts) : undefined;
   }
 

@@ -1,4 +1,4 @@
-// Activity: the latest requests, refreshed live, filterable by key, user, model, provider and outcome.
+// Activity: the latest requests, refreshed live, filterable by key, user, model, provider, outcome, tag and end user.
 import { html } from "htm/preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { ApiError, get } from "../api.ts";
@@ -22,7 +22,11 @@ export function ActivityTab({ principal, params }: TabProps) {
     model: params.get("model") ?? "",
     provider: params.get("provider") ?? "",
     outcome: (params.get("outcome") ?? "") as Outcome,
+    // Tag and end user are filtered by the server, so rows never loaded are found too.
+    tag: params.get("tag") ?? "",
+    endUser: params.get("end_user") ?? "",
   };
+  const server = { tag: filter.tag || undefined, end_user: filter.endUser || undefined };
   const [live, setLive] = useState(true);
   const [older, setOlder] = useState<SpendRow[]>([]);
   const [cursor, setCursor] = useState<string | null | undefined>(undefined);
@@ -32,8 +36,13 @@ export function ActivityTab({ principal, params }: TabProps) {
   const [now, setNow] = useState(Date.now());
 
   const latest = useResource(
-    `recent:${teamId}`,
-    (s) => get<RecentReport>("/admin/analytics/recent", { limit: PAGE, team_id: teamId || undefined }, s),
+    `recent:${teamId}:${filter.tag}:${filter.endUser}`,
+    (s) =>
+      get<RecentReport>(
+        "/admin/analytics/recent",
+        { limit: PAGE, team_id: teamId || undefined, ...server },
+        s,
+      ),
     { pollMs: live ? LIVE_MS : undefined },
   );
   // Relative times move on between refreshes too.
@@ -46,7 +55,7 @@ export function ActivityTab({ principal, params }: TabProps) {
   useEffect(() => {
     setOlder([]);
     setCursor(undefined);
-  }, [teamId]);
+  }, [teamId, filter.tag, filter.endUser]);
 
   // Live refreshes and older pages overlap at their seam; keep each row once.
   const rows = useMemo(() => {
@@ -70,6 +79,7 @@ export function ActivityTab({ principal, params }: TabProps) {
         limit: PAGE,
         cursor: nextCursor,
         team_id: teamId || undefined,
+        ...server,
       });
       setOlder((o) => [...o, ...page.data]);
       setCursor(page.next_cursor);
@@ -141,9 +151,15 @@ export function ActivityTab({ principal, params }: TabProps) {
           <option value="error">Failed</option>
         </select>
       </label>
+      <label class="inline">Tag
+        <input name="tag" maxlength="64" size="10" value=${filter.tag} placeholder="any" onChange=${set("tag")} />
+      </label>
+      <label class="inline">End user
+        <input name="end_user" maxlength="256" size="10" value=${filter.endUser} placeholder="any" onChange=${set("end_user")} />
+      </label>
       ${
         filtered
-          ? html`<button type="button" class="link" onClick=${() => setParams("activity", { key: null, user: null, model: null, provider: null, outcome: null })}>Clear filters</button>`
+          ? html`<button type="button" class="link" onClick=${() => setParams("activity", { key: null, user: null, model: null, provider: null, outcome: null, tag: null, end_user: null })}>Clear filters</button>`
           : null
       }
     </fieldset>

@@ -1,7 +1,7 @@
 // /admin/analytics/export: the spend log in range as CSV, streamed chunk by chunk.
 import { Elysia } from "elysia";
 import { spendCsvStream } from "../analytics/csv.ts";
-import { resolveRange } from "../analytics/service.ts";
+import { filterOf, resolveRange } from "../analytics/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
 import { CsvExport } from "./report-schemas.ts";
 import { ID_ERRORS, RangeQuery } from "./schemas.ts";
@@ -12,7 +12,7 @@ export function exportRoutes(deps: AdminDeps, auth: AdminAuth) {
     ({ scope, query }) => {
       const range = resolveRange(scope, query, deps.now());
       const day = (d: Date) => d.toISOString().slice(0, 10);
-      const stream = spendCsvStream(deps.store, { from: range.from, to: range.to, teamId: range.teamId });
+      const stream = spendCsvStream(deps.store, filterOf(range));
       return new Response(stream, {
         headers: {
           "content-type": "text/csv; charset=utf-8",

@@ -262,6 +262,15 @@ const range = {
     }),
   ),
   team_id: t.Optional(uuid("Only this team (a team admin always sees only their own)")),
+  tag: t.Optional(
+    t.String({ maxLength: 64, description: "Only requests carrying this tag (x-snodus-tags)" }),
+  ),
+  end_user: t.Optional(
+    t.String({
+      maxLength: 256,
+      description: "Only requests of this end user (x-snodus-user, user, metadata.user_id)",
+    }),
+  ),
 };
 export const RangeQuery = t.Object(range);
 export const RecentQuery = t.Object({

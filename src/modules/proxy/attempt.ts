@@ -6,6 +6,7 @@ import type { ProviderName } from "../../providers/index.ts";
 import type { KeyIdentity, SpendRow } from "../../store/types.ts";
 import type { Admission } from "../limits/guard.ts";
 import type { Slot } from "../limits/slot.ts";
+import type { Attribution } from "./attribution.ts";
 import type { ProxyContext } from "./context.ts";
 import type { Cuttable } from "./inflight.ts";
 import { type MeterHooks, meteredStream, type StreamOutcome } from "./metered-stream.ts";
@@ -38,6 +39,8 @@ export interface AttemptInit {
   clientSignal: AbortSignal;
   /** The request's concurrency slot: held from construction until `finish()`. */
   slot: Slot;
+  /** Tags and end user for the spend row (absent = none). */
+  attribution?: Attribution;
 }
 
 /** What a whole (non-streamed) answer becomes once read: the client's body and the usage it bills. */
@@ -129,6 +132,8 @@ export class Attempt implements Cuttable {
         routingMethod: a.routing?.method ?? null,
         routingReason: a.routing?.reason ?? null,
         requestId: a.requestId,
+        tags: a.attribution?.tags ?? null,
+        endUser: a.attribution?.endUser ?? null,
       };
       ctx.spend.record(row);
       // Plan quotas count input + output tokens, as the plans table states them.

@@ -9,6 +9,7 @@ import { authenticate } from "../auth/authenticate.ts";
 import type { Admission } from "../limits/guard.ts";
 import type { Slot } from "../limits/slot.ts";
 import { Attempt } from "./attempt.ts";
+import { type Attribution, attribution } from "./attribution.ts";
 import type { ProxyContext } from "./context.ts";
 import { type ProxiedBody, readJsonBody } from "./request-body.ts";
 import { respondEmbeddings, respondPassthrough, respondPivot } from "./respond.ts";
@@ -34,6 +35,7 @@ export async function runPipeline(
       skipped: plan.skipped.join(","),
     });
   const clientPath = new URL(request.url).pathname;
+  const tagged = attribution(request.headers, body.json);
   // One slot per request, whatever the number of attempts; each attempt holds it until it finishes.
   const slot = await ctx.limits.enter(identity);
   try {
@@ -45,6 +47,7 @@ export async function runPipeline(
       clientPath,
       slot,
       startedAt,
+      tagged,
     });
   } finally {
     slot.drop();
@@ -59,6 +62,7 @@ interface Prepared {
   clientPath: string;
   slot: Slot;
   startedAt: number;
+  tagged: Attribution;
 }
 
 async function attempts(
@@ -66,7 +70,7 @@ async function attempts(
   door: Door,
   request: Request,
   requestId: string,
-  { identity, body, parsed, plan, clientPath, slot, startedAt }: Prepared,
+  { identity, body, parsed, plan, clientPath, slot, startedAt, tagged }: Prepared,
 ): Promise<Response> {
   let firstAdmission: Admission | null = null;
   for (let i = 0; i < plan.candidates.length; i++) {
@@ -114,6 +118,7 @@ async function attempts(
       routing: plan.routing,
       clientSignal: request.signal,
       slot,
+      attribution: tagged,
     });
 
     let upstream: Response;
