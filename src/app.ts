@@ -15,6 +15,8 @@ import { LimitGuard } from "./modules/limits/guard.ts";
 import { monthLoader } from "./modules/limits/loader.ts";
 import { MemoryLimitStore } from "./modules/limits/memory.ts";
 import type { LimitStore } from "./modules/limits/types.ts";
+import { metricsRoutes } from "./modules/metrics/index.ts";
+import { Metrics } from "./modules/metrics/metrics.ts";
 import type { ProxyContext } from "./modules/proxy/context.ts";
 import { proxyRoutes } from "./modules/proxy/index.ts";
 import { Inflight } from "./modules/proxy/inflight.ts";
@@ -49,6 +51,7 @@ export interface Gateway {
   providers: ProviderRegistry;
   spend: SpendRecorder;
   inflight: Inflight;
+  metrics: Metrics;
   start(): void;
   /** Waits for in-flight requests (bounded), then writes every pending spend row. */
   drain(graceMs: number): Promise<{ drained: boolean; unwritten: number }>;
@@ -58,7 +61,22 @@ export function createGateway(deps: AppDeps): Gateway {
   const keys = new KeyCache(deps.store, {
     onError: (err) => deps.log.warn("key cache refresh failed", { err }),
   });
-  const spend = new SpendRecorder(deps.store, { log: deps.log });
+  // Gauges read their sources at scrape time, after everything below exists.
+  const metrics: Metrics = new Metrics({
+    spendQueueDepth: () => spend.pending,
+    keyCache: () => ({ hits: keys.hits, misses: keys.lookups, size: keys.size }),
+    inflight: () => inflight.count,
+    storeUp: () =>
+      deps.store.ping().then(
+        () => 1,
+        () => 0,
+      ),
+    redisUp: deps.config.redisUrl ? () => (limits.status() === "ok" ? 1 : 0) : null,
+  });
+  const spend = new SpendRecorder(deps.store, {
+    log: deps.log,
+    onWrite: (seconds, ok) => metrics.spendWrite(seconds, ok),
+  });
   const inflight = new Inflight();
   const pricer = createPricer({
     defaultPrice: defaultPrice(deps.config),
@@ -92,6 +110,7 @@ export function createGateway(deps: AppDeps): Gateway {
   });
   const providers = new ProviderRegistry(deps.config, deps.fetch, deps.log);
   const proxy: ProxyContext = {
+    metrics,
     ...deps,
     keys,
     spend,
@@ -110,6 +129,7 @@ export function createGateway(deps: AppDeps): Gateway {
     spend,
     inflight,
     providers,
+    metrics,
     start: () => {
       keys.start();
       providers.start();
@@ -164,6 +184,7 @@ function buildApp(deps: AppDeps, proxy: ProxyContext, limitStore: LimitStore) {
       }),
     )
     .use(proxyRoutes(proxy))
+    .use(metricsRoutes(proxy.metrics, deps.config.metricsToken))
     .use(
       adminRoutes({
         store: deps.store,

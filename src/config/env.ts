@@ -55,6 +55,12 @@ export interface Config {
   defaultPrice: { inputPerMTok: number; outputPerMTok: number };
   /** SNODUS_LOG_LEVEL — debug, info, warn or error. */
   logLevel: "debug" | "info" | "warn" | "error";
+  /** SNODUS_LOG_FORMAT — `text` (key=value lines) or `json` (one object per line). */
+  logFormat: "text" | "json";
+  /** SNODUS_METRICS_TOKEN — bearer token that opens `GET /metrics` on the main listener; unset = closed there. */
+  metricsToken: Secret | null;
+  /** SNODUS_METRICS_ADDR — a separate `host:port` serving only `/metrics` (no token needed unless set). */
+  metricsAddr: { hostname: string; port: number } | null;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -166,6 +172,12 @@ export function loadConfig(env: Env): Config {
       if (raw === "debug" || raw === "info" || raw === "warn" || raw === "error") return raw;
       throw new Error(`must be debug, info, warn or error (got "${raw}")`);
     }),
+    logFormat: check("SNODUS_LOG_FORMAT", "text" as Config["logFormat"], (raw) => {
+      if (raw === "text" || raw === "json") return raw;
+      throw new Error(`must be text or json (got "${raw}")`);
+    }),
+    metricsToken: secret("SNODUS_METRICS_TOKEN"),
+    metricsAddr: check<Config["metricsAddr"]>("SNODUS_METRICS_ADDR", null, parseAddr),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -23,6 +23,7 @@ describe("Attempt, in isolation", () => {
       spend: { record: (row: SpendRow) => rows.push(row) },
       pricer: { cost: () => 42 },
       inflight,
+      metrics: { attempt: () => {} },
     } as unknown as ProxyContext;
     const identity = {
       key: { id: "k" },
@@ -43,6 +44,7 @@ describe("Attempt, in isolation", () => {
       routing: null,
       clientSignal: new AbortController().signal,
       slot,
+      door: "anthropic",
     });
     return { attempt, rows, settled, warnings, inflight, slot, releases };
   }

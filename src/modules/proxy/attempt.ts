@@ -41,6 +41,8 @@ export interface AttemptInit {
   slot: Slot;
   /** Tags and end user for the spend row (absent = none). */
   attribution?: Attribution;
+  /** The front door's protocol, for metrics. */
+  door: string;
 }
 
 /** What a whole (non-streamed) answer becomes once read: the client's body and the usage it bills. */
@@ -68,6 +70,9 @@ export class Attempt implements Cuttable {
   /** Aborted at the shutdown deadline: whatever the attempt is waiting for gives up. */
   readonly #cut = new AbortController();
   #cutStream: (() => void) | null = null;
+  /** When the upstream request was sent and its headers came back (ctx.now() ms), for metrics. */
+  #sentAt: number | null = null;
+  #headersAt: number | null = null;
 
   constructor(ctx: ProxyContext, init: AttemptInit) {
     this.#ctx = ctx;
@@ -96,6 +101,16 @@ export class Attempt implements Cuttable {
 
   get finished(): boolean {
     return this.#finished;
+  }
+
+  /** The upstream request is about to be sent. */
+  markSent(): void {
+    this.#sentAt = this.#ctx.now();
+  }
+
+  /** The upstream's response headers arrived. */
+  markHeaders(): void {
+    this.#headersAt = this.#ctx.now();
   }
 
   /** Records the spend row, settles the reservation to the real cost and leaves the in-flight count. */
@@ -136,6 +151,18 @@ export class Attempt implements Cuttable {
         endUser: a.attribution?.endUser ?? null,
       };
       ctx.spend.record(row);
+      const end = ctx.now();
+      const sent = this.#sentAt;
+      ctx.metrics.attempt({
+        door: a.door,
+        model: a.model,
+        provider: a.provider,
+        status,
+        usage,
+        costMicros: row.costMicros,
+        ttfbSeconds: sent !== null && this.#headersAt !== null ? (this.#headersAt - sent) / 1000 : null,
+        upstreamSeconds: sent !== null ? (end - sent) / 1000 : null,
+      });
       // Plan quotas count input + output tokens, as the plans table states them.
       a.admission.settle(row.costMicros, row.inputTokens + row.outputTokens);
     } finally {

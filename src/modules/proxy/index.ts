@@ -9,6 +9,7 @@ import { clientResponseHeaders } from "../../http/headers.ts";
 import { anthropic } from "../../providers/anthropic/index.ts";
 import { callUpstream } from "../../providers/upstream.ts";
 import { authenticate } from "../auth/authenticate.ts";
+import { limitReason } from "../metrics/metrics.ts";
 import type { ProxyContext } from "./context.ts";
 import { keyInfo } from "./key-info.ts";
 import { listModels, retrieveModel } from "./models.ts";
@@ -108,6 +109,12 @@ function tracked(ctx: ProxyContext, handle: (c: { request: Request }) => Promise
     ctx.inflight.enter();
     try {
       return await handle(c);
+    } catch (err) {
+      if (err instanceof GatewayError) {
+        const reason = limitReason(err.status, err.extra.code);
+        if (reason) ctx.metrics.refused(reason, err.status);
+      }
+      throw err;
     } finally {
       ctx.inflight.leave();
     }

@@ -119,6 +119,7 @@ async function attempts(
       clientSignal: request.signal,
       slot,
       attribution: tagged,
+      door: door.protocol,
     });
 
     let upstream: Response;
@@ -140,6 +141,9 @@ async function attempts(
       } else {
         call = provider.pivot.request(target, pivotBody as NonNullable<typeof pivotBody>, model, incoming);
       }
+      // The gateway's own share of the latency: everything before the first upstream call.
+      if (i === 0) ctx.metrics.overhead(door.protocol, (ctx.now() - startedAt) / 1000);
+      attempt.markSent();
       upstream = await callUpstream({
         ...call,
         method: "POST",
@@ -149,6 +153,7 @@ async function attempts(
         provider: provider.name,
         cut: attempt.cutSignal,
       });
+      attempt.markHeaders();
     } catch (err) {
       const status = err instanceof GatewayError ? err.status : 502;
       ctx.log.warn("upstream request failed", {
