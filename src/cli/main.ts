@@ -79,7 +79,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     const config = loadConfig(withDotenv(io.env));
-    const log = createLogger(config.logLevel, io.err);
+    const log = createLogger(config.logLevel, io.err, config.logFormat);
     const ctx: CliContext = {
       config,
       log,
