@@ -59,6 +59,8 @@ export interface Config {
   logFormat: "text" | "json";
   /** SNODUS_METRICS_TOKEN — bearer token that opens `GET /metrics` on the main listener; unset = closed there. */
   metricsToken: Secret | null;
+  /** SNODUS_ADMIN_KEY — an admin virtual key the CLI sends with `--url` to read a running gateway. */
+  adminKey: Secret | null;
   /** SNODUS_METRICS_ADDR — a separate `host:port` serving only `/metrics` (no token needed unless set). */
   metricsAddr: { hostname: string; port: number } | null;
 }
@@ -177,6 +179,7 @@ export function loadConfig(env: Env): Config {
       throw new Error(`must be text or json (got "${raw}")`);
     }),
     metricsToken: secret("SNODUS_METRICS_TOKEN"),
+    adminKey: secret("SNODUS_ADMIN_KEY"),
     metricsAddr: check<Config["metricsAddr"]>("SNODUS_METRICS_ADDR", null, parseAddr),
   };
   if (problems.length) throw new ConfigError(problems);
