@@ -23,6 +23,7 @@ import { Inflight } from "./modules/proxy/inflight.ts";
 import { requestIdOf } from "./modules/proxy/request-id.ts";
 import { signupRoutes } from "./modules/signup/index.ts";
 import { SpendRecorder } from "./modules/spend/recorder.ts";
+import { createTracing, noTracing, type Tracing } from "./modules/tracing/tracing.ts";
 import { createPricer } from "./pricing/pricer.ts";
 import { ProviderRegistry } from "./providers/registry.ts";
 import type { Store } from "./store/types.ts";
@@ -52,6 +53,7 @@ export interface Gateway {
   spend: SpendRecorder;
   inflight: Inflight;
   metrics: Metrics;
+  tracing: Tracing;
   start(): void;
   /** Waits for in-flight requests (bounded), then writes every pending spend row. */
   drain(graceMs: number): Promise<{ drained: boolean; unwritten: number }>;
@@ -109,8 +111,12 @@ export function createGateway(deps: AppDeps): Gateway {
     onSettleError: (err) => deps.log.error("budget settlement failed", { err }),
   });
   const providers = new ProviderRegistry(deps.config, deps.fetch, deps.log);
+  const tracing = deps.config.otelEndpoint
+    ? createTracing({ endpoint: deps.config.otelEndpoint, serviceName: deps.config.otelServiceName })
+    : noTracing;
   const proxy: ProxyContext = {
     metrics,
+    tracing,
     ...deps,
     keys,
     spend,
@@ -130,6 +136,7 @@ export function createGateway(deps: AppDeps): Gateway {
     inflight,
     providers,
     metrics,
+    tracing,
     start: () => {
       keys.start();
       providers.start();
@@ -148,6 +155,8 @@ export function createGateway(deps: AppDeps): Gateway {
       const unwritten = await spend.close();
       await webhooks?.idle(2_000);
       await limitStore.close();
+      // Exports the spans still buffered.
+      await tracing.close().catch((err) => deps.log.warn("trace export failed at shutdown", { err }));
       return { drained, unwritten };
     },
   };

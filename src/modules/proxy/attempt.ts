@@ -6,6 +6,7 @@ import type { ProviderName } from "../../providers/index.ts";
 import type { KeyIdentity, SpendRow } from "../../store/types.ts";
 import type { Admission } from "../limits/guard.ts";
 import type { Slot } from "../limits/slot.ts";
+import type { AttemptTrace } from "../tracing/tracing.ts";
 import type { Attribution } from "./attribution.ts";
 import type { ProxyContext } from "./context.ts";
 import type { Cuttable } from "./inflight.ts";
@@ -43,6 +44,8 @@ export interface AttemptInit {
   attribution?: Attribution;
   /** The front door's protocol, for metrics. */
   door: string;
+  /** This attempt's trace span (a no-op without OTEL_EXPORTER_OTLP_ENDPOINT). */
+  trace?: AttemptTrace;
 }
 
 /** What a whole (non-streamed) answer becomes once read: the client's body and the usage it bills. */
@@ -103,6 +106,11 @@ export class Attempt implements Cuttable {
     return this.#finished;
   }
 
+  /** Puts this attempt's `traceparent` on the upstream request (nothing when tracing is off). */
+  trace(headers: Headers): void {
+    this.#init.trace?.inject(headers);
+  }
+
   /** The upstream request is about to be sent. */
   markSent(): void {
     this.#sentAt = this.#ctx.now();
@@ -151,6 +159,7 @@ export class Attempt implements Cuttable {
         endUser: a.attribution?.endUser ?? null,
       };
       ctx.spend.record(row);
+      a.trace?.end({ status, usage, costMicros: row.costMicros });
       const end = ctx.now();
       const sent = this.#sentAt;
       ctx.metrics.attempt({

@@ -7,6 +7,7 @@ import type { KeyCache } from "../auth/key-cache.ts";
 import type { LimitGuard } from "../limits/guard.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import type { SpendRecorder } from "../spend/recorder.ts";
+import type { Tracing } from "../tracing/tracing.ts";
 import type { Inflight } from "./inflight.ts";
 
 export interface ProxyContext {
@@ -21,4 +22,5 @@ export interface ProxyContext {
   limits: LimitGuard;
   providers: ProviderRegistry;
   metrics: Metrics;
+  tracing: Tracing;
 }

@@ -7,7 +7,8 @@ import { callUpstream } from "../../providers/upstream.ts";
 import type { KeyIdentity } from "../../store/types.ts";
 import { authenticate } from "../auth/authenticate.ts";
 import type { Admission } from "../limits/guard.ts";
-import type { Slot } from "../limits/slot.ts";
+import { Slot } from "../limits/slot.ts";
+import type { RequestTrace } from "../tracing/tracing.ts";
 import { Attempt } from "./attempt.ts";
 import { type Attribution, attribution } from "./attribution.ts";
 import type { ProxyContext } from "./context.ts";
@@ -24,6 +25,23 @@ export async function runPipeline(
   request: Request,
   requestId: string,
 ): Promise<Response> {
+  const span = ctx.tracing.request(request.headers, door.protocol, new URL(request.url).pathname);
+  try {
+    return await traced(ctx, door, request, requestId, span);
+  } catch (err) {
+    // Refusals and failures end the request span here; a success ends it with its last attempt.
+    span.end(err instanceof GatewayError ? err.status : 500);
+    throw err;
+  }
+}
+
+async function traced(
+  ctx: ProxyContext,
+  door: Door,
+  request: Request,
+  requestId: string,
+  span: RequestTrace,
+): Promise<Response> {
   const startedAt = ctx.now();
   const identity = await authenticate(request.headers, ctx.keys, startedAt);
   const body = await readJsonBody(request);
@@ -37,7 +55,12 @@ export async function runPipeline(
   const clientPath = new URL(request.url).pathname;
   const tagged = attribution(request.headers, body.json);
   // One slot per request, whatever the number of attempts; each attempt holds it until it finishes.
-  const slot = await ctx.limits.enter(identity);
+  const taken = await ctx.limits.enter(identity);
+  // The request's lifetime: its slot and its span end when the pipeline and every attempt let go.
+  const slot = new Slot(() => {
+    taken.drop();
+    span.end(null);
+  });
   try {
     return await attempts(ctx, door, request, requestId, {
       identity,
@@ -48,6 +71,7 @@ export async function runPipeline(
       slot,
       startedAt,
       tagged,
+      span,
     });
   } finally {
     slot.drop();
@@ -63,6 +87,7 @@ interface Prepared {
   slot: Slot;
   startedAt: number;
   tagged: Attribution;
+  span: RequestTrace;
 }
 
 async function attempts(
@@ -70,7 +95,7 @@ async function attempts(
   door: Door,
   request: Request,
   requestId: string,
-  { identity, body, parsed, plan, clientPath, slot, startedAt, tagged }: Prepared,
+  { identity, body, parsed, plan, clientPath, slot, startedAt, tagged, span }: Prepared,
 ): Promise<Response> {
   let firstAdmission: Admission | null = null;
   for (let i = 0; i < plan.candidates.length; i++) {
@@ -120,6 +145,11 @@ async function attempts(
       slot,
       attribution: tagged,
       door: door.protocol,
+      trace: span.attempt({
+        model,
+        provider: provider.name,
+        operation: door.kind === "embeddings" ? "embeddings" : "chat",
+      }),
     });
 
     let upstream: Response;
@@ -141,6 +171,7 @@ async function attempts(
       } else {
         call = provider.pivot.request(target, pivotBody as NonNullable<typeof pivotBody>, model, incoming);
       }
+      attempt.trace(call.headers);
       // The gateway's own share of the latency: everything before the first upstream call.
       if (i === 0) ctx.metrics.overhead(door.protocol, (ctx.now() - startedAt) / 1000);
       attempt.markSent();
