@@ -30,7 +30,10 @@ interface RemoteProvider {
 }
 
 function printStatus(ctx: CliContext, s: StatusSummary): void {
-  if (ctx.json) return ctx.print(json(s));
+  if (ctx.json) {
+    ctx.print(json(s));
+    return;
+  }
   ctx.print(
     [
       `Snodus ${s.version} — store: ${s.store}${s.gateway ? ` — gateway ${s.gateway}` : ""}`,

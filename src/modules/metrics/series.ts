@@ -4,10 +4,10 @@
 // 9 calls per request: bench/metrics.ts); these keep one entry per label set under a string key the
 // caller already has, and leave the formatting to the scrape.
 
-const escape = (v: string) => v.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n");
+const escapeLabel = (v: string) => v.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n");
 
 function labelText(names: readonly string[], values: readonly string[], extra = ""): string {
-  const parts = names.map((n, i) => `${n}="${escape(values[i] ?? "")}"`);
+  const parts = names.map((n, i) => `${n}="${escapeLabel(values[i] ?? "")}"`);
   if (extra) parts.push(extra);
   return parts.length ? `{${parts.join(",")}}` : "";
 }
