@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import parsePrometheusTextFormat, { type Family } from "parse-prometheus-text-format";
 import { createKey } from "../../src/modules/keys/service.ts";
 import { startTestGateway, type TestGateway } from "../helpers/gateway.ts";
+import { freshPrefix, REDIS_URL } from "../helpers/redis.ts";
 import { mockHeader } from "../mock-upstream/index.ts";
 
 const TOKEN = "metrics-scrape-token-for-tests";
@@ -126,5 +127,22 @@ describe("/metrics without a token", () => {
       true,
     );
     expect((await fetch(`${url}/v1/messages`)).status).toBe(404);
+  });
+});
+
+describe("/metrics with limits in Redis", () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway("sqlite", {
+      SNODUS_METRICS_TOKEN: TOKEN,
+      REDIS_URL,
+      SNODUS_REDIS_PREFIX: freshPrefix(),
+    });
+  });
+  afterAll(async () => gw.close());
+
+  test("snodus_redis_up is 1 while Redis answers", async () => {
+    const res = await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(value(parsePrometheusTextFormat(await res.text()), "snodus_redis_up")).toBe(1);
   });
 });
