@@ -129,6 +129,9 @@ export async function seededGateway(): Promise<Seeded> {
         routingMethod: routed ? "rules" : null,
         routingReason: routed?.reason ?? null,
         requestId: `req_seed_${rows.length}`,
+        // Every seventh request is tagged, from the index so the seeded figures stay as they were.
+        tags: rows.length % 7 === 0 ? "nightly,batch" : null,
+        endUser: rows.length % 7 === 0 ? "end-user-7" : null,
       });
     }
   }

@@ -171,7 +171,7 @@ export function ActivityTab({ principal, params }: TabProps) {
           : latest.data === undefined
             ? html`<${Loading} />`
             : shown.length === 0
-              ? html`<${Empty}>${rows.length ? "No request matches these filters." : "No requests yet. Point a client at the gateway with a virtual key and they appear here."}<//>`
+              ? html`<${Empty}>${rows.length || filtered ? "No request matches these filters." : "No requests yet. Point a client at the gateway with a virtual key and they appear here."}<//>`
               : html`<div class="table-wrap">
                   <table class="data activity cards">
                     <thead>
