@@ -17,12 +17,15 @@ import { LimitGuard } from "./modules/limits/guard.ts";
 import { monthLoader } from "./modules/limits/loader.ts";
 import { MemoryLimitStore } from "./modules/limits/memory.ts";
 import type { LimitStore } from "./modules/limits/types.ts";
+import { metricsRoutes } from "./modules/metrics/index.ts";
+import { Metrics } from "./modules/metrics/metrics.ts";
 import type { ProxyContext } from "./modules/proxy/context.ts";
 import { proxyRoutes } from "./modules/proxy/index.ts";
 import { Inflight } from "./modules/proxy/inflight.ts";
 import { requestIdOf } from "./modules/proxy/request-id.ts";
 import { signupRoutes } from "./modules/signup/index.ts";
 import { SpendRecorder } from "./modules/spend/recorder.ts";
+import { createTracing, noTracing, type Tracing } from "./modules/tracing/tracing.ts";
 import { createPricer } from "./pricing/pricer.ts";
 import { ProviderRegistry } from "./providers/registry.ts";
 import type { Store } from "./store/types.ts";
@@ -51,6 +54,8 @@ export interface Gateway {
   providers: ProviderRegistry;
   spend: SpendRecorder;
   inflight: Inflight;
+  metrics: Metrics;
+  tracing: Tracing;
   start(): void;
   /** Waits for in-flight requests (bounded), then writes every pending spend row. */
   drain(graceMs: number): Promise<{ drained: boolean; unwritten: number }>;
@@ -60,7 +65,22 @@ export function createGateway(deps: AppDeps): Gateway {
   const keys = new KeyCache(deps.store, {
     onError: (err) => deps.log.warn("key cache refresh failed", { err }),
   });
-  const spend = new SpendRecorder(deps.store, { log: deps.log });
+  // Gauges read their sources at scrape time, after everything below exists.
+  const metrics: Metrics = new Metrics({
+    spendQueueDepth: () => spend.pending,
+    keyCache: () => ({ hits: keys.hits, misses: keys.lookups, size: keys.size }),
+    inflight: () => inflight.count,
+    storeUp: () =>
+      deps.store.ping().then(
+        () => 1,
+        () => 0,
+      ),
+    redisUp: deps.config.redisUrl ? () => (limits.status() === "ok" ? 1 : 0) : null,
+  });
+  const spend = new SpendRecorder(deps.store, {
+    log: deps.log,
+    onWrite: (seconds, ok) => metrics.spendWrite(seconds, ok),
+  });
   const inflight = new Inflight();
   const pricer = createPricer({
     defaultPrice: defaultPrice(deps.config),
@@ -94,7 +114,12 @@ export function createGateway(deps: AppDeps): Gateway {
     onSettleError: (err) => deps.log.error("budget settlement failed", { err }),
   });
   const providers = new ProviderRegistry(deps.config, deps.fetch, deps.log, { now: deps.now });
+  const tracing = deps.config.otelEndpoint
+    ? createTracing({ endpoint: deps.config.otelEndpoint, serviceName: deps.config.otelServiceName })
+    : noTracing;
   const proxy: ProxyContext = {
+    metrics,
+    tracing,
     ...deps,
     keys,
     spend,
@@ -113,6 +138,8 @@ export function createGateway(deps: AppDeps): Gateway {
     spend,
     inflight,
     providers,
+    metrics,
+    tracing,
     start: () => {
       keys.start();
       providers.start();
@@ -131,6 +158,8 @@ export function createGateway(deps: AppDeps): Gateway {
       const unwritten = await spend.close();
       await webhooks?.idle(2_000);
       await limitStore.close();
+      // Exports the spans still buffered.
+      await tracing.close().catch((err) => deps.log.warn("trace export failed at shutdown", { err }));
       return { drained, unwritten };
     },
   };
@@ -168,6 +197,7 @@ function buildApp(deps: AppDeps, proxy: ProxyContext, limitStore: LimitStore) {
       }),
     )
     .use(proxyRoutes(proxy))
+    .use(metricsRoutes(proxy.metrics, deps.config.metricsToken))
     .use(
       adminRoutes({
         store: deps.store,

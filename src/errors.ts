@@ -23,6 +23,8 @@ export type ErrorKind =
 export type ErrorCode =
   | "budget_exceeded"
   | "rate_limit_exceeded"
+  | "concurrency_limit_exceeded"
+  | "model_not_allowed"
   | "plan_limit_reached"
   | "key_revoked"
   | "key_expired"

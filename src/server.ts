@@ -8,6 +8,7 @@ import { monthLoader } from "./modules/limits/loader.ts";
 import { MemoryLimitStore } from "./modules/limits/memory.ts";
 import { RedisLimits } from "./modules/limits/redis.ts";
 import type { LimitStore } from "./modules/limits/types.ts";
+import { serveMetrics } from "./modules/metrics/index.ts";
 import { MAX_BODY_BYTES } from "./modules/proxy/request-body.ts";
 import { preloadTokenizer } from "./modules/router/tokens.ts";
 import { openStore } from "./store/open.ts";
@@ -15,6 +16,8 @@ import type { Store } from "./store/types.ts";
 
 export interface RunningServer {
   url: string;
+  /** The SNODUS_METRICS_ADDR listener's base URL, when configured. */
+  metricsUrl: string | null;
   port: number;
   store: Store;
   gateway: Gateway;
@@ -71,6 +74,10 @@ export async function startServer(
   if (!server) throw new Error("server failed to start");
   const host = config.addr.hostname.includes(":") ? `[${config.addr.hostname}]` : config.addr.hostname;
   log.info(`listening on ${host}:${server.port}`, { store: config.database.kind });
+  const metricsServer = config.metricsAddr
+    ? serveMetrics(gateway.metrics, config.metricsAddr, config.metricsToken)
+    : null;
+  if (metricsServer) log.info(`metrics on ${metricsServer.hostname}:${metricsServer.port}/metrics`);
   if (!config.adminPassword)
     log.warn("ADMIN_PASSWORD is not set: Basic auth for /admin is off (admin keys still work)");
 
@@ -85,13 +92,24 @@ export async function startServer(
       if (!drained)
         log.warn("grace period over with requests still in flight", { inflight: gateway.inflight.count });
       await server.stop(true);
+      await metricsServer?.stop(true);
       await store.close();
       log.info("stopped", { spendRowsWritten: gateway.spend.written, unwritten });
     })();
     return closing;
   };
   const local = config.addr.hostname === "0.0.0.0" || config.addr.hostname === "::" ? "127.0.0.1" : host;
-  return { url: `http://${local}:${server.port}`, port: server.port ?? 0, store, gateway, shutdown };
+  return {
+    url: `http://${local}:${server.port}`,
+    port: server.port ?? 0,
+    metricsUrl:
+      metricsServer && config.metricsAddr
+        ? `http://${reachable(config.metricsAddr.hostname)}:${metricsServer.port}`
+        : null,
+    store,
+    gateway,
+    shutdown,
+  };
 }
 
 /** A clear message for EADDRINUSE: which address, and how to share it on purpose. */
@@ -118,4 +136,10 @@ async function sharedLimits(
   const limits = new FailoverLimitStore(redis, new MemoryLimitStore(load), log, now);
   await limits.start();
   return { limits, dedup: new RedisDedup(redis.client, config.redisPrefix) };
+}
+
+/** A wildcard bind address is reached through loopback; a specific one as it is. */
+function reachable(hostname: string): string {
+  if (hostname === "0.0.0.0" || hostname === "::") return "127.0.0.1";
+  return hostname.includes(":") ? `[${hostname}]` : hostname;
 }

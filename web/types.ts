@@ -21,6 +21,8 @@ export interface Key {
   user_id: string;
   team_id: string;
   rate_limit: number;
+  allowed_models: string[] | null;
+  max_concurrent: number | null;
   budget_monthly_cents: number | null;
   status: KeyStatus;
   is_active: boolean;
@@ -141,6 +143,8 @@ export interface SpendRow {
   routed_from: string | null;
   routing_method: string | null;
   routing_reason: string | null;
+  tags: string[];
+  end_user: string | null;
 }
 
 export interface RecentReport {

@@ -45,7 +45,12 @@ export function parseFlags(cmd: Command, argv: string[]): Record<string, string 
   for (const [name, spec] of Object.entries(cmd.flags)) options[name] = { type: spec.type };
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({
+      args: joinNegatives(cmd, argv),
+      options,
+      strict: true,
+      allowPositionals: false,
+    }));
   } catch (err) {
     throw new CliError(`${(err as Error).message.split("\n")[0]} (see snodus ${cmd.name} --help)`);
   }
@@ -56,6 +61,25 @@ export function parseFlags(cmd: Command, argv: string[]): Record<string, string 
     }
   }
   return values;
+}
+
+/**
+ * `--budget -5`: node's parser reads "-5" as an option and reports "argument is ambiguous". A value
+ * that looks like a negative number after a string flag is joined to it (`--budget=-5`), so the flag's
+ * own check can say what is wrong with it.
+ */
+function joinNegatives(cmd: Command, argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    const flag = arg.startsWith("--") ? cmd.flags[arg.slice(2)] : undefined;
+    if (flag?.type === "string" && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }
 
 export function commandHelp(cmd: Command): string {
@@ -102,4 +126,18 @@ export function stringFlag(
 ): string | undefined {
   const v = flags[name];
   return typeof v === "string" ? v.trim() : undefined;
+}
+
+/**
+ * `--allowed-models claude-*,gpt-4o-mini`: exact names or prefixes ending in `*`; "all" lifts the
+ * restriction, "none" allows nothing. Undefined when the flag is absent.
+ */
+export function modelsFlag(
+  flags: Record<string, string | boolean | undefined>,
+  name: string,
+  parse: (text: string) => string[] | null,
+): string[] | null | undefined {
+  const v = flags[name];
+  if (typeof v !== "string") return undefined;
+  return parse(v);
 }

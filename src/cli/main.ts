@@ -5,7 +5,6 @@ import { ConfigError, type Env, loadConfig } from "../config/env.ts";
 import { createLogger } from "../log.ts";
 import { PlanLimitError } from "../modules/plans/caps.ts";
 import { ValidationError } from "../modules/users/service.ts";
-import { openStore } from "../store/open.ts";
 import { type Store, StoreConflictError, StoreNotFoundError } from "../store/types.ts";
 import { VERSION } from "../version.ts";
 import { type CliContext, CliError, type Command, commandHelp, parseFlags } from "./command.ts";
@@ -15,6 +14,7 @@ import { reportCommands } from "./commands/reports.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { teamsCommands } from "./commands/teams.ts";
 import { usersCommands } from "./commands/users.ts";
+import { openCliStore } from "./open-store.ts";
 
 export const COMMANDS: Command[] = [
   serveCommand,
@@ -80,14 +80,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.out(commandHelp(command));
       return 0;
     }
-    const config = loadConfig(withDotenv(io.env));
-    const log = createLogger(config.logLevel, io.err);
+    const env = withDotenv(io.env);
+    const config = loadConfig(env);
+    const log = createLogger(config.logLevel, io.err, config.logFormat);
     const ctx: CliContext = {
       config,
       log,
       store: async () => {
-        // A command has no event loop to protect: its queries run inline, without worker start-up.
-        store ??= await openStore(config.database, { inline: true });
+        store ??= await openCliStore(config.database, Boolean(env.DATABASE_URL?.trim()), io.err);
         return store;
       },
       print: io.out,

@@ -77,6 +77,18 @@ export interface Config {
    * several keys or replicas per provider, balanced per attempt.
    */
   deployments: DeploymentConfig[];
+  /** SNODUS_LOG_FORMAT — `text` (key=value lines) or `json` (one object per line). */
+  logFormat: "text" | "json";
+  /** SNODUS_METRICS_TOKEN — bearer token that opens `GET /metrics` on the main listener; unset = closed there. */
+  metricsToken: Secret | null;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT — OTLP/HTTP collector base URL (`…/v1/traces` is appended); unset = no tracing. */
+  otelEndpoint: string | null;
+  /** OTEL_SERVICE_NAME — the traces' service.name. */
+  otelServiceName: string;
+  /** SNODUS_ADMIN_KEY — an admin virtual key the CLI sends with `--url` to read a running gateway. */
+  adminKey: Secret | null;
+  /** SNODUS_METRICS_ADDR — a separate `host:port` serving only `/metrics` (no token needed unless set). */
+  metricsAddr: { hostname: string; port: number } | null;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -219,6 +231,16 @@ export function loadConfig(env: Env): Config {
     }),
     providers: file.providers,
     deployments,
+    logFormat: check("SNODUS_LOG_FORMAT", "text" as Config["logFormat"], (raw) => {
+      if (raw === "text" || raw === "json") return raw;
+      throw new Error(`must be text or json (got "${raw}")`);
+    }),
+    metricsToken: secret("SNODUS_METRICS_TOKEN"),
+    adminKey: secret("SNODUS_ADMIN_KEY"),
+    otelEndpoint:
+      get("OTEL_EXPORTER_OTLP_ENDPOINT") === undefined ? null : httpUrl("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
+    otelServiceName: get("OTEL_SERVICE_NAME") ?? "snodus",
+    metricsAddr: check<Config["metricsAddr"]>("SNODUS_METRICS_ADDR", null, parseAddr),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -19,6 +19,12 @@ export const sqliteMigrations: EmbeddedMigration[] = [
     "when": 1796166368552,
     "breakpoints": true,
     "sql": "ALTER TABLE `spend_log` ADD `deployment` text;"
+  },
+  {
+    "tag": "0003_allowed_models_tags",
+    "when": 1796167179793,
+    "breakpoints": true,
+    "sql": "ALTER TABLE `api_keys` ADD `allowed_models` text;--> statement-breakpoint\nALTER TABLE `api_keys` ADD `max_concurrent` integer;--> statement-breakpoint\nALTER TABLE `spend_log` ADD `tags` text;--> statement-breakpoint\nALTER TABLE `spend_log` ADD `end_user` text;--> statement-breakpoint\nALTER TABLE `teams` ADD `allowed_models` text;"
   }
 ];
 
@@ -40,5 +46,11 @@ export const postgresMigrations: EmbeddedMigration[] = [
     "when": 1796166370067,
     "breakpoints": true,
     "sql": "ALTER TABLE \"spend_log\" ADD COLUMN \"deployment\" text;"
+  },
+  {
+    "tag": "0003_allowed_models_tags",
+    "when": 1796167180705,
+    "breakpoints": true,
+    "sql": "ALTER TABLE \"api_keys\" ADD COLUMN \"allowed_models\" text;--> statement-breakpoint\nALTER TABLE \"api_keys\" ADD COLUMN \"max_concurrent\" integer;--> statement-breakpoint\nALTER TABLE \"spend_log\" ADD COLUMN \"tags\" text;--> statement-breakpoint\nALTER TABLE \"spend_log\" ADD COLUMN \"end_user\" text;--> statement-breakpoint\nALTER TABLE \"teams\" ADD COLUMN \"allowed_models\" text;"
   }
 ];

@@ -92,6 +92,12 @@ export function createRepository(deps: RepositoryDeps): Store {
     if (filter?.statusMin !== undefined) parts.push(gte(t.spendLog.status, filter.statusMin));
     if (filter?.statusMax !== undefined) parts.push(lte(t.spendLog.status, filter.statusMax));
     if (filter?.requestId) parts.push(eq(t.spendLog.requestId, filter.requestId));
+    if (filter?.endUser) parts.push(eq(t.spendLog.endUser, filter.endUser));
+    if (filter?.tag) {
+      // Tags are stored "a,b"; wrapping both sides in commas matches whole tags only. `_` is a LIKE wildcard.
+      const pattern = `%,${filter.tag.replaceAll("\\", "\\\\").replaceAll("_", "\\_").replaceAll("%", "\\%")},%`;
+      parts.push(sql`(',' || ${t.spendLog.tags} || ',') LIKE ${pattern} ESCAPE '\\'`);
+    }
     return parts.length ? and(...parts) : undefined;
   }
 
@@ -177,6 +183,7 @@ export function createRepository(deps: RepositoryDeps): Store {
           name: input.name,
           budgetMonthlyCents: input.budgetMonthlyCents ?? null,
           plan: input.plan ?? "free",
+          allowedModels: input.allowedModels ?? null,
         };
         return mapConflict(async () =>
           first(await db.insert(t.teams).values(row).returning(), "team", row.id),
@@ -300,6 +307,8 @@ export function createRepository(deps: RepositoryDeps): Store {
           rateLimit: input.rateLimit ?? 60,
           budgetMonthlyCents: input.budgetMonthlyCents ?? null,
           expiresAt: input.expiresAt ?? null,
+          allowedModels: input.allowedModels ?? null,
+          maxConcurrent: input.maxConcurrent ?? null,
         };
         return mapConflict(async () =>
           cap

@@ -7,6 +7,8 @@ export interface Team {
   name: string;
   budgetMonthlyCents: number | null;
   plan: string;
+  /** Models the team's keys may use (exact names or `prefix*`); null = every model. */
+  allowedModels: string[] | null;
   createdAt: Date;
 }
 
@@ -32,6 +34,10 @@ export interface ApiKey {
   expiresAt: Date | null;
   replacedBy: string | null;
   lastUsedAt: Date | null;
+  /** Models this key may use (exact names or `prefix*`); null = every model its team allows. */
+  allowedModels: string[] | null;
+  /** Requests this key may have in flight at once; null = no cap. */
+  maxConcurrent: number | null;
   createdAt: Date;
 }
 
@@ -74,12 +80,17 @@ export interface SpendRow {
   requestId: string;
   /** Which of the provider's deployments (upstream keys or replicas) served it; null when it has one. */
   deployment?: string | null;
+  /** Comma-separated request tags (x-snodus-tags); null or absent = none. */
+  tags?: string | null;
+  /** The end user the client named; null or absent = none. */
+  endUser?: string | null;
 }
 
 export interface NewTeam {
   name: string;
   budgetMonthlyCents?: number | null;
   plan?: string;
+  allowedModels?: string[] | null;
 }
 
 export interface NewUser {
@@ -97,12 +108,16 @@ export interface NewKey {
   rateLimit?: number;
   budgetMonthlyCents?: number | null;
   expiresAt?: Date | null;
+  allowedModels?: string[] | null;
+  maxConcurrent?: number | null;
 }
 
 export interface KeyPatch {
   name?: string;
   rateLimit?: number;
   budgetMonthlyCents?: number | null;
+  allowedModels?: string[] | null;
+  maxConcurrent?: number | null;
 }
 
 export interface UserPatch {
@@ -115,6 +130,7 @@ export interface TeamPatch {
   name?: string;
   budgetMonthlyCents?: number | null;
   plan?: string;
+  allowedModels?: string[] | null;
 }
 
 /** Aggregated spend of one subject (key or team) over a period. */
@@ -137,6 +153,10 @@ export interface SpendFilter {
   statusMin?: number;
   statusMax?: number;
   requestId?: string;
+  /** Rows carrying this tag. */
+  tag?: string;
+  /** Rows attributed to this end user. */
+  endUser?: string;
 }
 
 /** Narrowing of the key and user lists (admin search). */

@@ -64,9 +64,9 @@ for (const dialect of DIALECTS) {
 
     test("create team → user → key, list, rotate, revoke", async () => {
       const team = await json("teams", "create", "--name", "Company", "--budget", "5000", "--plan", "pro");
-      expect(team).toMatchObject({ name: "Company", budgetMonthlyCents: 5000, plan: "pro" });
+      expect(team).toMatchObject({ name: "Company", budget_monthly_cents: 5000, plan: "pro" });
       const updated = await json("teams", "update", "--id", team.id, "--budget", "10000");
-      expect(updated.budgetMonthlyCents).toBe(10000);
+      expect(updated.budget_monthly_cents).toBe(10000);
 
       const user = await json(
         "users",
@@ -80,7 +80,7 @@ for (const dialect of DIALECTS) {
         "--role",
         "admin",
       );
-      expect(user).toMatchObject({ email: "x@y.com", role: "admin", teamId: team.id });
+      expect(user).toMatchObject({ email: "x@y.com", role: "admin", team_id: team.id });
 
       const human = await cli(
         "keys",
@@ -100,7 +100,8 @@ for (const dialect of DIALECTS) {
 
       const key = await json("keys", "create", "--user-id", user.id, "--name", "ci");
       expect(key.api_key).toMatch(/^sk-/);
-      expect(key.keyHash).toBeUndefined();
+      expect(key.key_hash).toBeUndefined();
+      expect(key).toMatchObject({ team_id: team.id, user_id: user.id, status: "active", rate_limit: 60 });
 
       const list = await cli("keys", "list");
       expect(list.code).toBe(0);
@@ -111,15 +112,15 @@ for (const dialect of DIALECTS) {
       const rotated = await json("keys", "rotate", "--id", key.id);
       expect(rotated.api_key).toMatch(/^sk-/);
       expect(rotated.api_key).not.toBe(key.api_key);
-      expect(rotated.old_key.isActive).toBe(true);
-      const expires = Date.parse(rotated.old_key.expiresAt);
+      expect(rotated.old_key.is_active).toBe(true);
+      const expires = Date.parse(rotated.old_key.expires_at);
       expect(expires).toBeGreaterThanOrEqual(before + 24 * 3600_000 - 1000);
       expect(expires).toBeLessThanOrEqual(Date.now() + 24 * 3600_000 + 1000);
 
       const revoked = await json("keys", "revoke", "--id", rotated.id);
-      expect(revoked.isActive).toBe(false);
+      expect(revoked.is_active).toBe(false);
       const keys = await json("keys", "list", "--team-id", team.id);
-      expect(keys.map((k: { isActive: boolean }) => k.isActive).sort()).toEqual([false, true, true]);
+      expect(keys.data.map((k: { is_active: boolean }) => k.is_active).sort()).toEqual([false, true, true]);
 
       for (const args of [
         ["status"],

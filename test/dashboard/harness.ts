@@ -137,6 +137,9 @@ export async function seededGateway(): Promise<Seeded> {
         routingReason: routed?.reason ?? null,
         requestId: `req_seed_${rows.length}`,
         deployment: null,
+        // Every seventh request is tagged, from the index so the seeded figures stay as they were.
+        tags: rows.length % 7 === 0 ? "nightly,batch" : null,
+        endUser: rows.length % 7 === 0 ? "end-user-7" : null,
       });
     }
   }

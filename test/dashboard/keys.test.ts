@@ -118,6 +118,27 @@ describe("keys in the dashboard", () => {
     await again.getByRole("button", { name: "Cancel" }).click();
   });
 
+  test("allowed models and a concurrency cap set in the form apply to the key at once", async () => {
+    const secret = await createKey("to-restrict");
+    await row("to-restrict").getByRole("button", { name: "Edit to-restrict" }).click();
+    const dialog = page.getByRole("dialog", { name: "Edit key “to-restrict”" });
+    await dialog.getByLabel(/Allowed models/).fill("claude-haiku-*, gpt-4o-mini");
+    await dialog.getByLabel(/Concurrent requests/).fill("2");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await dialog.waitFor({ state: "detached" });
+    const key = (await seeded.gw.server.store.keys.list()).find((k) => k.name === "to-restrict");
+    expect(key).toMatchObject({ allowedModels: ["claude-haiku-*", "gpt-4o-mini"], maxConcurrent: 2 });
+    // `ask` names claude-sonnet-4-5, which the key may no longer use.
+    const refused = await ask(secret);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain("not allowed");
+    // The form shows the saved list when opened again.
+    await row("to-restrict").getByRole("button", { name: "Edit to-restrict" }).click();
+    const again = page.getByRole("dialog", { name: "Edit key “to-restrict”" });
+    expect(await again.getByLabel(/Allowed models/).inputValue()).toBe("claude-haiku-*, gpt-4o-mini");
+    await again.getByRole("button", { name: "Cancel" }).click();
+  });
+
   test("rotating shows the new secret; the old key keeps working for now", async () => {
     const old = await createKey("to-rotate");
     await row("to-rotate").getByRole("button", { name: "Rotate to-rotate" }).click();

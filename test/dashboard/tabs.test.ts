@@ -149,6 +149,31 @@ describe("the global admin", () => {
     );
   });
 
+  test("Activity: the tag and end-user filters ask the server", async () => {
+    await openTab("activity");
+    const tagged = await adminGet<{ data: { tags: string[] }[] }>(
+      url,
+      "/admin/analytics/recent?limit=100&tag=nightly",
+    );
+    expect(tagged.data.length).toBeGreaterThan(0);
+    expect(tagged.data.every((r) => r.tags.includes("nightly"))).toBe(true);
+    const rows = page.locator("table.activity tbody tr");
+    await page.getByLabel("Tag").fill("nightly");
+    await page.getByLabel("Tag").press("Enter");
+    await page.waitForFunction(() => location.hash.includes("tag=nightly"));
+    await page.waitForFunction(
+      (n) => document.querySelectorAll("table.activity tbody tr").length === n,
+      tagged.data.length,
+    );
+    await page.getByLabel("End user").fill("nobody-at-all");
+    await page.getByLabel("End user").press("Enter");
+    await page.getByText("No request matches these filters.").waitFor();
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    await page.waitForFunction(() => !location.hash.includes("tag="));
+    expect(await page.getByLabel("Tag").inputValue()).toBe("");
+    expect(await rows.count()).toBeGreaterThan(tagged.data.length);
+  });
+
   test("Keys: every key with its owner, limit and budget", async () => {
     await openTab("keys");
     const keys = await adminGet<Paged<{ name: string; status: string }>>(url, "/admin/keys?limit=500");

@@ -35,7 +35,7 @@ export async function spawnServe(
         const { value, done } = await reader.read();
         if (done) break;
         logs += decoder.decode(value, { stream: true });
-        const m = /listening on (\S+)/.exec(logs);
+        const m = /listening on ([^\s"]+)/.exec(logs);
         if (m) {
           clearTimeout(timer);
           resolve(`http://${m[1]}`);

@@ -1,6 +1,7 @@
 // The attempt object's contract: every way an attempt can end finishes it exactly once.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createLogger } from "../../src/log.ts";
+import { Slot } from "../../src/modules/limits/slot.ts";
 import { Attempt } from "../../src/modules/proxy/attempt.ts";
 import type { ProxyContext } from "../../src/modules/proxy/context.ts";
 import { Inflight } from "../../src/modules/proxy/inflight.ts";
@@ -22,12 +23,15 @@ describe("Attempt, in isolation", () => {
       spend: { record: (row: SpendRow) => rows.push(row) },
       pricer: { cost: () => 42 },
       inflight,
+      metrics: { attempt: () => {} },
     } as unknown as ProxyContext;
     const identity = {
       key: { id: "k" },
       user: { id: "u" },
       team: { id: "t" },
     } as unknown as ConstructorParameters<typeof Attempt>[1]["identity"];
+    const releases: string[] = [];
+    const slot = new Slot(() => releases.push("released"));
     const attempt = new Attempt(ctx, {
       identity,
       admission: { headers: {}, settle: (cost) => settled.push(cost) },
@@ -40,9 +44,22 @@ describe("Attempt, in isolation", () => {
       routing: null,
       clientSignal: new AbortController().signal,
       deployment: null,
+      slot,
+      door: "anthropic",
     });
-    return { attempt, rows, settled, warnings, inflight };
+    return { attempt, rows, settled, warnings, inflight, slot, releases };
   }
+
+  test("the concurrency slot is given back once: after the attempt's finish and the request's end", () => {
+    const { attempt, slot, releases } = fakeContext();
+    slot.drop(); // the pipeline's own hold ends (the request returned its response)
+    expect(releases).toEqual([]);
+    attempt.finish(emptyUsage(), 200);
+    expect(releases).toEqual(["released"]);
+    attempt.finish(emptyUsage(), 200);
+    slot.drop();
+    expect(releases).toEqual(["released"]);
+  });
 
   test("finish() records one row, settles once and leaves once; a second finish is visible and ignored", () => {
     const { attempt, rows, settled, warnings, inflight } = fakeContext();

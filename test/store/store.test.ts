@@ -187,6 +187,8 @@ for (const dialect of DIALECTS) {
         routedFrom: "auto",
         routingMethod: "rules",
         routingReason: 'complex keyword "refactor"',
+        tags: "batch,nightly",
+        endUser: "user-42",
       });
       await store.spend.insertMany([full]);
       expect((await store.spend.recent(1, { teamId: team.id }))[0]).toEqual(full);

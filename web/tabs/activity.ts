@@ -1,5 +1,5 @@
 // Activity: the latest requests, refreshed live, filtered on the server by key, user, model, provider,
-// status and request id.
+// status, request id, tag and end user.
 import { html } from "htm/preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { ApiError, get } from "../api.ts";
@@ -29,6 +29,8 @@ export function ActivityTab({ principal, params }: TabProps) {
     provider: params.get("provider") ?? "",
     status: params.get("status") ?? "",
     request: params.get("request") ?? "",
+    tag: params.get("tag") ?? "",
+    endUser: params.get("end_user") ?? "",
   };
   // Every filter is applied by the server over the whole log, so a filter finds rows that were never
   // loaded here; the cursor pages through the filtered rows.
@@ -41,6 +43,8 @@ export function ActivityTab({ principal, params }: TabProps) {
     provider: filter.provider || undefined,
     status: filter.status || undefined,
     request_id: filter.request.trim() || undefined,
+    tag: filter.tag.trim() || undefined,
+    end_user: filter.endUser.trim() || undefined,
   };
   const queryKey = JSON.stringify(query);
   const [live, setLive] = useState(true);
@@ -180,9 +184,15 @@ export function ActivityTab({ principal, params }: TabProps) {
       <label class="inline">Request id
         <input type="search" placeholder="req_…" value=${filter.request} onChange=${set("request")} />
       </label>
+      <label class="inline">Tag
+        <input name="tag" maxlength="64" size="10" value=${filter.tag} placeholder="any" onChange=${set("tag")} />
+      </label>
+      <label class="inline">End user
+        <input name="end_user" maxlength="256" size="10" value=${filter.endUser} placeholder="any" onChange=${set("end_user")} />
+      </label>
       ${
         filtered
-          ? html`<button type="button" class="link" onClick=${() => setParams("activity", { key: null, user: null, model: null, provider: null, status: null, request: null })}>Clear filters</button>`
+          ? html`<button type="button" class="link" onClick=${() => setParams("activity", { key: null, user: null, model: null, provider: null, status: null, request: null, tag: null, end_user: null })}>Clear filters</button>`
           : null
       }
     </fieldset>

@@ -1,4 +1,5 @@
-// Keys: search and page (on the server), create (the secret is shown once), edit, rotate, revoke.
+// Keys: search and page (on the server), create (the secret is shown once), edit name / limits / allowed
+// models, rotate, revoke.
 import { html } from "htm/preact";
 import { useState } from "preact/hooks";
 import { ApiError, get, request } from "../api.ts";
@@ -143,6 +144,15 @@ function parseBudget(raw: string): number | null | "invalid" {
   return Number.isFinite(n) && n >= 0 ? Math.round(n * 100) : "invalid";
 }
 
+/** "claude-*, gpt-4o-mini" in the form, a list on the wire; empty means every model. */
+function parseModels(raw: string): string[] | null {
+  const list = raw
+    .split(/[\s,]+/)
+    .map((m) => m.trim())
+    .filter(Boolean);
+  return list.length ? list : null;
+}
+
 function KeyForm({
   principal,
   teamId,
@@ -170,13 +180,23 @@ function KeyForm({
     const field = (n: string) => String(form.get(n) ?? "").trim();
     const budget = parseBudget(field("budget"));
     const rate = Number(field("rate_limit"));
+    const concurrent = field("max_concurrent");
+    const maxConcurrent = concurrent ? Number(concurrent) : null;
     if (budget === "invalid") return setError("The budget must be an amount in dollars, e.g. 50 or 12.50.");
     if (!Number.isInteger(rate) || rate < 1)
       return setError("The rate limit must be a whole number of requests per minute, at least 1.");
+    if (maxConcurrent !== null && (!Number.isInteger(maxConcurrent) || maxConcurrent < 1))
+      return setError("Concurrent requests must be a whole number, at least 1, or empty for no cap.");
     setBusy(true);
     setError(null);
     try {
-      const body = { name: field("name"), rate_limit: rate, budget_monthly_cents: budget };
+      const body = {
+        name: field("name"),
+        rate_limit: rate,
+        budget_monthly_cents: budget,
+        allowed_models: parseModels(field("allowed_models")),
+        max_concurrent: maxConcurrent,
+      };
       if (existing) {
         await request<Key>("PATCH", `/admin/keys/${existing.id}`, body);
         onDone(null);
@@ -219,6 +239,14 @@ function KeyForm({
         </label>
         <label class="field">Monthly budget <small>USD, empty = team's budget only</small>
           <input name="budget" inputmode="decimal" defaultValue=${existing?.budget_monthly_cents == null ? "" : (existing.budget_monthly_cents / 100).toFixed(2)} placeholder="none" />
+        </label>
+      </div>
+      <div class="row">
+        <label class="field">Allowed models <small>comma-separated, * at the end matches a prefix; empty = all</small>
+          <input name="allowed_models" maxlength="4000" defaultValue=${existing?.allowed_models?.join(", ") ?? ""} placeholder="e.g. claude-*, gpt-4o-mini" />
+        </label>
+        <label class="field">Concurrent requests <small>in flight at once; empty = no cap</small>
+          <input name="max_concurrent" type="number" min="1" step="1" defaultValue=${existing?.max_concurrent ?? ""} placeholder="none" />
         </label>
       </div>
       ${error ? html`<p class="error-note" role="alert">${error}</p>` : null}

@@ -1,12 +1,87 @@
 // Read-only reports: `snodus status`, `plans`, `budget`, `account`, `providers`.
 
+import type { Config } from "../../config/env.ts";
 import { monthStart, nextMonthStart } from "../../modules/account/month.ts";
 import { accountSummary, progress } from "../../modules/account/service.ts";
 import { listProviders } from "../../providers/catalog.ts";
 import { ProviderRegistry } from "../../providers/registry.ts";
 import { VERSION } from "../../version.ts";
-import { type Command, JSON_FLAG, uuidFlag } from "../command.ts";
+import { type CliContext, type Command, JSON_FLAG, stringFlag, uuidFlag } from "../command.ts";
 import { dollarsFromCents, dollarsFromMicros, json, percent, table } from "../output.ts";
+import { remoteGet, URL_FLAG } from "../remote.ts";
+
+interface StatusSummary {
+  version: string;
+  store: string;
+  providers: { name: string; configured: boolean }[];
+  teams: number;
+  users: number;
+  keys: { total: number; active: number };
+  month: { from: string; requests: number; tokens: number; spend_micros: number };
+  /** Set when the figures are a running gateway's (`--url`). */
+  gateway?: string;
+}
+
+interface RemoteProvider {
+  name: string;
+  configured: boolean;
+  reachable: boolean | null;
+  upstream_url: string | null;
+  models: string[];
+  deployments: { name: string; upstream_url: string; reachable: boolean; weight: number; healthy: boolean }[];
+}
+
+function printStatus(ctx: CliContext, s: StatusSummary): void {
+  if (ctx.json) {
+    ctx.print(json(s));
+    return;
+  }
+  ctx.print(
+    [
+      `Snodus ${s.version} — store: ${s.store}${s.gateway ? ` — gateway ${s.gateway}` : ""}`,
+      `providers: ${s.providers.map((p) => `${p.name}${p.configured ? "" : " (not configured)"}`).join(", ")}`,
+      `teams: ${s.teams}   users: ${s.users}   keys: ${s.keys.active} active of ${s.keys.total}`,
+      `this month: ${s.month.requests.toLocaleString("en-US")} requests, ${s.month.tokens.toLocaleString("en-US")} tokens, ${dollarsFromMicros(s.month.spend_micros)} spent`,
+    ].join("\n"),
+  );
+}
+
+/** The same summary from a running gateway's /health and admin API. */
+async function remoteStatus(config: Config, url: string, now: number): Promise<StatusSummary> {
+  type Paged = { total: number; data: { status?: string }[] };
+  const [health, providers, teams, users, daily] = await Promise.all([
+    remoteGet<{ version: string; store: { dialect: string; status: string } }>(config, url, "health"),
+    remoteGet<{ data: RemoteProvider[] }>(config, url, "admin/providers"),
+    remoteGet<Paged>(config, url, "admin/teams?limit=1"),
+    remoteGet<Paged>(config, url, "admin/users?limit=1"),
+    remoteGet<{
+      totals: { requests: number; input_tokens: number; output_tokens: number; cost_micros: number };
+    }>(config, url, `admin/analytics/daily?from=${encodeURIComponent(monthStart(now).toISOString())}`),
+  ]);
+  let total = 0;
+  let active = 0;
+  for (let offset = 0; ; offset += 500) {
+    const page = await remoteGet<Paged>(config, url, `admin/keys?limit=500&offset=${offset}`);
+    total = page.total;
+    active += page.data.filter((k) => k.status === "active" || k.status === "expiring").length;
+    if (offset + 500 >= page.total) break;
+  }
+  return {
+    version: health.version,
+    store: `${health.store.dialect}${health.store.status === "ok" ? "" : ` (${health.store.status})`}`,
+    providers: providers.data.map((p) => ({ name: p.name, configured: p.configured })),
+    teams: teams.total,
+    users: users.total,
+    keys: { total, active },
+    month: {
+      from: monthStart(now).toISOString(),
+      requests: daily.totals.requests,
+      tokens: daily.totals.input_tokens + daily.totals.output_tokens,
+      spend_micros: daily.totals.cost_micros,
+    },
+    gateway: url,
+  };
+}
 
 const limitText = (n: number | null) => (n === null ? "unlimited" : n.toLocaleString("en-US"));
 
@@ -14,8 +89,13 @@ export const reportCommands: Command[] = [
   {
     name: "status",
     summary: "general summary: store, providers, teams, users, keys, this month's spend",
-    flags: { ...JSON_FLAG },
-    async run(ctx) {
+    flags: { ...URL_FLAG, ...JSON_FLAG },
+    async run(ctx, flags) {
+      const url = stringFlag(flags, "url");
+      if (url) {
+        printStatus(ctx, await remoteStatus(ctx.config, url, ctx.now()));
+        return 0;
+      }
       const store = await ctx.store();
       const now = ctx.now();
       const [teams, users, keys, totals] = await Promise.all([
@@ -42,28 +122,48 @@ export const reportCommands: Command[] = [
         teams: teams.length,
         users: users.length,
         keys: { total: keys.length, active: activeKeys },
-        month: { from: monthStart(now).toISOString(), requests, tokens, spendMicros: spend },
+        month: { from: monthStart(now).toISOString(), requests, tokens, spend_micros: spend },
       };
-      if (ctx.json) ctx.print(json(summary));
-      else
-        ctx.print(
-          [
-            `Snodus ${VERSION} — store: ${store.dialect}`,
-            `providers: ${summary.providers.map((p) => `${p.name}${p.configured ? "" : " (not configured)"}`).join(", ")}`,
-            `teams: ${teams.length}   users: ${users.length}   keys: ${activeKeys} active of ${keys.length}`,
-            `this month: ${requests.toLocaleString("en-US")} requests, ${tokens.toLocaleString("en-US")} tokens, ${dollarsFromMicros(spend)} spent`,
-          ].join("\n"),
-        );
+      printStatus(ctx, summary);
       return 0;
     },
   },
   {
     name: "providers",
     summary: "provider status: configured, reachable, upstream URL, deployments, models",
-    flags: { ...JSON_FLAG },
-    async run(ctx) {
-      const providers = await new ProviderRegistry(ctx.config, fetch, ctx.log).status();
-      if (ctx.json) ctx.print(json(providers));
+    flags: { ...URL_FLAG, ...JSON_FLAG },
+    async run(ctx, flags) {
+      const url = stringFlag(flags, "url");
+      // With --url, the running gateway's own view (its admin API probes reachability at each call).
+      const providers = url
+        ? (await remoteGet<{ data: RemoteProvider[] }>(ctx.config, url, "admin/providers")).data.map((p) => ({
+            name: p.name,
+            configured: p.configured,
+            reachable: p.reachable,
+            upstreamUrl: p.upstream_url,
+            models: p.models,
+            deployments: p.deployments.map((d) => ({ ...d, upstreamUrl: d.upstream_url })),
+          }))
+        : await new ProviderRegistry(ctx.config, fetch, ctx.log).status();
+      if (ctx.json)
+        ctx.print(
+          json({
+            data: providers.map((p) => ({
+              name: p.name,
+              configured: p.configured,
+              reachable: p.reachable,
+              upstream_url: p.upstreamUrl,
+              models: p.models,
+              deployments: p.deployments.map((d) => ({
+                name: d.name,
+                upstream_url: d.upstreamUrl,
+                reachable: d.reachable,
+                weight: d.weight,
+                healthy: d.healthy,
+              })),
+            })),
+          }),
+        );
       else
         ctx.print(
           table(

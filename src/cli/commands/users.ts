@@ -1,4 +1,5 @@
 // `snodus users create|update|list`.
+import { userView } from "../../modules/admin/views.ts";
 import { GLOBAL } from "../../modules/auth/scope.ts";
 import { createUser, updateUser, ValidationError } from "../../modules/users/service.ts";
 import type { User } from "../../store/types.ts";
@@ -30,7 +31,7 @@ export const usersCommands: Command[] = [
         role: stringFlag(flags, "role"),
         enforcePlan: ctx.config.featurePlans,
       });
-      ctx.print(ctx.json ? json(user) : `created user ${user.email}\n${userTable([user])}`);
+      ctx.print(ctx.json ? json(userView(user)) : `created user ${user.email}\n${userTable([user])}`);
       return 0;
     },
   },
@@ -69,7 +70,11 @@ ${userTable([user])}`,
     async run(ctx, flags) {
       const teamId = flags["team-id"] === undefined ? undefined : uuidFlag(flags, "team-id");
       const users = await (await ctx.store()).users.list({ teamId });
-      ctx.print(ctx.json ? json(users) : userTable(users));
+      ctx.print(
+        ctx.json
+          ? json({ data: users.map(userView), total: users.length, limit: users.length, offset: 0 })
+          : userTable(users),
+      );
       return 0;
     },
   },

@@ -2,7 +2,7 @@
 // spec's reports (top keys; routing share per tier and rule over time). Read-only, scoped like every report.
 import { Elysia, t } from "elysia";
 import type { SpendGroup, Store } from "../../store/types.ts";
-import { figures, type Range, resolveRange } from "../analytics/service.ts";
+import { figures, filterOf, type Range, resolveRange } from "../analytics/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
 import { strictQuery } from "./query.ts";
 import { RoutingMethodsReport, routingMethods } from "./routing-methods.ts";
@@ -87,7 +87,6 @@ const envelope = (r: Range) => ({
   to: r.to.toISOString(),
   team_id: r.teamId ?? null,
 });
-const filterOf = (r: Range) => ({ from: r.from, to: r.to, teamId: r.teamId });
 const costliestFirst = (a: SpendGroup, b: SpendGroup) =>
   b.costMicros - a.costMicros || b.requests - a.requests;
 

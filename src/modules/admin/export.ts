@@ -2,7 +2,7 @@
 import { Elysia, t } from "elysia";
 import { chargebackCsv } from "../analytics/chargeback.ts";
 import { spendCsvStream } from "../analytics/csv.ts";
-import { resolveRange } from "../analytics/service.ts";
+import { filterOf, resolveRange } from "../analytics/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
 import { strictQuery } from "./query.ts";
 import { CsvExport } from "./report-schemas.ts";
@@ -48,7 +48,7 @@ export function exportRoutes(deps: AdminDeps, auth: AdminAuth) {
       "/export",
       ({ scope, query }) => {
         const range = resolveRange(scope, query, deps.now());
-        const stream = spendCsvStream(deps.store, { from: range.from, to: range.to, teamId: range.teamId });
+        const stream = spendCsvStream(deps.store, filterOf(range));
         return new Response(stream, {
           headers: {
             "content-type": "text/csv; charset=utf-8",

@@ -66,6 +66,8 @@ export function keysRoutes(deps: AdminDeps, auth: AdminAuth) {
           name: body.name,
           rateLimit: body.rate_limit,
           budgetMonthlyCents: body.budget_monthly_cents,
+          allowedModels: body.allowed_models,
+          maxConcurrent: body.max_concurrent,
           enforcePlan: deps.config.featurePlans,
           scope,
         });
@@ -107,6 +109,8 @@ export function keysRoutes(deps: AdminDeps, auth: AdminAuth) {
           name: body.name,
           rateLimit: body.rate_limit,
           budgetMonthlyCents: body.budget_monthly_cents,
+          allowedModels: body.allowed_models,
+          maxConcurrent: body.max_concurrent,
         });
         cache.invalidateKey(params.id);
         return keyView(updated, now());
@@ -117,7 +121,10 @@ export function keysRoutes(deps: AdminDeps, auth: AdminAuth) {
         parse: "json",
         transform: rejectUnknown(KeyPatchBody),
         response: { 200: KeyView, ...WRITE_ERRORS },
-        detail: { tags, summary: "Update a key's name, rate_limit or budget_monthly_cents" },
+        detail: {
+          tags,
+          summary: "Update a key's name, rate_limit, budget_monthly_cents, allowed_models or max_concurrent",
+        },
       },
     )
     .post(

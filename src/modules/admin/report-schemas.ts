@@ -79,6 +79,8 @@ const spendProps = {
   routed_from: t.Nullable(t.String()),
   routing_method: t.Nullable(t.String()),
   routing_reason: t.Nullable(t.String()),
+  tags: t.Array(t.String(), { description: "x-snodus-tags of the request" }),
+  end_user: t.Nullable(t.String({ description: "The end user the client named" })),
 };
 export const RecentReport = t.Object(
   {

@@ -89,6 +89,13 @@ const paged = <T extends Parameters<typeof t.Array>[0]>(item: T, description: st
     { description },
   );
 
+/** A model allow-list: exact model names or a prefix ending in `*`; null = no restriction. */
+const allowedModels = (description: string) =>
+  t.Nullable(t.Array(t.String({ minLength: 1, maxLength: 200 }), { maxItems: 100, description }));
+const maxConcurrent = t.Nullable(
+  t.Integer({ minimum: 1, maximum: 1_000_000, description: "Requests in flight at once; null = no cap" }),
+);
+
 // ── Keys ────────────────────────────────────────────────────────────────────────────────────────
 const keyProps = {
   id: uuid("Key id"),
@@ -98,6 +105,8 @@ const keyProps = {
   team_id: uuid("The owner's team"),
   rate_limit: int("Requests per minute"),
   budget_monthly_cents: nullableInt("Monthly budget in cents; null = only the team's budget applies"),
+  allowed_models: allowedModels("Models this key may use (its team's list applies too); null = all"),
+  max_concurrent: maxConcurrent,
   status: t.Union([t.Literal("active"), t.Literal("expiring"), t.Literal("expired"), t.Literal("revoked")], {
     description: "expiring = rotated out, valid until expires_at",
   }),
@@ -140,6 +149,8 @@ export const KeyCreateBody = t.Object(
     name: t.String({ minLength: 1, maxLength: 100 }),
     rate_limit: t.Optional(int("Requests per minute (default 60)", { minimum: 1, maximum: MAX_RATE_LIMIT })),
     budget_monthly_cents: t.Optional(budgetInput("Monthly budget in cents; null = none of its own")),
+    allowed_models: t.Optional(allowedModels('e.g. ["claude-*", "gpt-4o-mini"]; null = every model')),
+    max_concurrent: t.Optional(maxConcurrent),
   },
   { additionalProperties: false },
 );
@@ -148,6 +159,8 @@ export const KeyPatchBody = t.Object(
     name: t.Optional(t.String({ minLength: 1, maxLength: 100 })),
     rate_limit: t.Optional(int("Requests per minute", { minimum: 1, maximum: MAX_RATE_LIMIT })),
     budget_monthly_cents: t.Optional(budgetInput("Monthly budget in cents; null = none of its own")),
+    allowed_models: t.Optional(allowedModels("Replaces the list; null lifts the key's own restriction")),
+    max_concurrent: t.Optional(maxConcurrent),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -195,7 +208,10 @@ export const TeamPatchBody = t.Object(
   {
     name: t.Optional(t.String({ minLength: 1, maxLength: 200 })),
     budget_monthly_cents: t.Optional(
-      nullableInt("Monthly budget in cents; null = unlimited. A team admin may only lower it"),
+      budgetInput("Monthly budget in cents; null = unlimited. A team admin may only lower it"),
+    ),
+    allowed_models: t.Optional(
+      allowedModels("Replaces the team's list; null lifts it (global administrator only)"),
     ),
   },
   { additionalProperties: false, minProperties: 1 },
@@ -207,6 +223,7 @@ export const TeamView = t.Object(
     name: t.String(),
     plan: t.String(),
     budget_monthly_cents: nullableInt("Monthly budget in cents; null = unlimited"),
+    allowed_models: allowedModels("Models the team's keys may use; null = all"),
     created_at: timestamp("Creation time"),
   },
   { description: "A team" },
@@ -217,6 +234,7 @@ export const TeamCreateBody = t.Object(
     name: t.String({ minLength: 1, maxLength: 200 }),
     plan: t.Optional(planId),
     budget_monthly_cents: t.Optional(budgetInput("Monthly budget in cents; null = unlimited")),
+    allowed_models: t.Optional(allowedModels("Models the team's keys may use; null = all")),
   },
   { additionalProperties: false },
 );
@@ -298,6 +316,15 @@ const range = {
     }),
   ),
   team_id: t.Optional(uuid("Only this team (a team admin always sees only their own)")),
+  tag: t.Optional(
+    t.String({ maxLength: 64, description: "Only requests carrying this tag (x-snodus-tags)" }),
+  ),
+  end_user: t.Optional(
+    t.String({
+      maxLength: 256,
+      description: "Only requests of this end user (x-snodus-user, user, metadata.user_id)",
+    }),
+  ),
 };
 export const RangeQuery = t.Object(range);
 export const RecentQuery = t.Object({

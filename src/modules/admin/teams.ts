@@ -1,7 +1,7 @@
-// /admin/teams: list, create (global admin), change plan (global admin), and the account summary.
+// /admin/teams: list, create (global admin), allowed models and plan (global admin), and the account summary.
 import { Elysia, t } from "elysia";
 import { accountSummary } from "../account/service.ts";
-import { changePlan, createTeam, listTeams, patchTeam } from "../teams/service.ts";
+import { changePlan, createTeam, listTeams, patchTeam, setTeamAllowedModels } from "../teams/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
 import { NO_QUERY, strictQuery } from "./query.ts";
 import {
@@ -45,7 +45,12 @@ export function teamsRoutes(deps: AdminDeps, auth: AdminAuth) {
       async ({ scope, body, set }) => {
         const team = await createTeam(
           store,
-          { name: body.name, plan: body.plan, budgetMonthlyCents: body.budget_monthly_cents },
+          {
+            name: body.name,
+            plan: body.plan,
+            budgetMonthlyCents: body.budget_monthly_cents,
+            allowedModels: body.allowed_models,
+          },
           scope,
         );
         set.status = 201;
@@ -62,11 +67,13 @@ export function teamsRoutes(deps: AdminDeps, auth: AdminAuth) {
     .patch(
       "/:id",
       async ({ scope, params, body }) => {
-        const team = await patchTeam(store, scope, params.id, {
+        let team = await patchTeam(store, scope, params.id, {
           name: body.name,
           budgetMonthlyCents: body.budget_monthly_cents,
         });
-        // Cached identities carry the team's budget; drop them so it applies at once on this instance.
+        if (body.allowed_models !== undefined)
+          team = await setTeamAllowedModels(store, scope, params.id, body.allowed_models);
+        // Cached identities carry the team's budget and list; drop them so they apply at once on this instance.
         cache.invalidateAll();
         return teamView(team);
       },
@@ -78,7 +85,8 @@ export function teamsRoutes(deps: AdminDeps, auth: AdminAuth) {
         response: { 200: TeamView, ...WRITE_ERRORS },
         detail: {
           tags,
-          summary: "Rename a team or change its monthly budget (a team admin may only lower it)",
+          summary:
+            "Rename a team, change its monthly budget (a team admin may only lower it) or its allowed_models (global administrator only)",
         },
       },
     )

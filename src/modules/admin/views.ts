@@ -21,6 +21,8 @@ export function keyView({ key, teamId }: TeamKey, now: number) {
     team_id: teamId,
     rate_limit: key.rateLimit,
     budget_monthly_cents: key.budgetMonthlyCents,
+    allowed_models: key.allowedModels,
+    max_concurrent: key.maxConcurrent,
     status: keyStatus(key, now),
     is_active: key.isActive,
     expires_at: iso(key.expiresAt),
@@ -48,6 +50,7 @@ export function teamView(team: Team) {
     name: team.name,
     plan: team.plan,
     budget_monthly_cents: team.budgetMonthlyCents,
+    allowed_models: team.allowedModels,
     created_at: team.createdAt.toISOString(),
   };
 }

@@ -29,6 +29,8 @@ export const CSV_COLUMNS = [
   "routed_from",
   "routing_method",
   "routing_reason",
+  "tags",
+  "end_user",
 ] as const;
 
 /**
@@ -95,7 +97,8 @@ export function spendCsvStream(
           const label = await labels(page.rows);
           for (const row of page.rows) {
             const view = { ...spendView(row), ...label(row) };
-            text += csvLine(CSV_COLUMNS.map((c) => view[c]));
+            // Tags are one field, separated by spaces (commas would need quoting in every row).
+            text += csvLine(CSV_COLUMNS.map((c) => (c === "tags" ? view.tags.join(" ") : view[c])));
           }
           controller.enqueue(encoder.encode(text));
         }

@@ -1,6 +1,7 @@
 // Dashboard figures from the spend log: date ranges, breakdowns by day/model/user/provider/routing, recent rows.
 import type { SpendCursor, SpendFilter, SpendGroup, SpendRow, Store } from "../../store/types.ts";
 import { type Scope, teamFilter } from "../auth/scope.ts";
+import { tagProblem } from "../proxy/attribution.ts";
 import { ValidationError } from "../users/service.ts";
 
 const DAY_MS = 86_400_000;
@@ -12,12 +13,17 @@ export interface RangeQuery {
   from?: string;
   to?: string;
   team_id?: string;
+  tag?: string;
+  end_user?: string;
 }
 
 export interface Range {
   from: Date;
   to: Date;
   teamId: string | undefined;
+  /** Only rows carrying this tag / of this end user. */
+  tag?: string;
+  endUser?: string;
 }
 
 /** Money and tokens of one group, in the API's units: µ$ exactly, cents as µ$ / 10 000 (not rounded). */
@@ -54,10 +60,26 @@ export function resolveRange(scope: Scope, query: RangeQuery, now: number): Rang
       ? new Date(to.getTime() - DEFAULT_DAYS * DAY_MS)
       : parseBound("from", query.from);
   if (from.getTime() >= to.getTime()) throw new ValidationError("from", "must be before to");
-  return { from, to, teamId: teamFilter(scope, query.team_id) };
+  if (query.tag !== undefined) {
+    const problem = tagProblem(query.tag);
+    if (problem) throw new ValidationError("tag", problem);
+  }
+  return {
+    from,
+    to,
+    teamId: teamFilter(scope, query.team_id),
+    ...(query.tag ? { tag: query.tag } : {}),
+    ...(query.end_user ? { endUser: query.end_user } : {}),
+  };
 }
 
-const filterOf = (r: Range): SpendFilter => ({ from: r.from, to: r.to, teamId: r.teamId });
+export const filterOf = (r: Range): SpendFilter => ({
+  from: r.from,
+  to: r.to,
+  teamId: r.teamId,
+  tag: r.tag,
+  endUser: r.endUser,
+});
 
 export function figures(g: Omit<SpendGroup, "dims" | "errors" | "durationMsTotal">): Figures {
   return {
@@ -198,6 +220,8 @@ export function spendView(row: SpendRow) {
     routed_from: row.routedFrom,
     routing_method: row.routingMethod,
     routing_reason: row.routingReason,
+    tags: row.tags ? row.tags.split(",") : [],
+    end_user: row.endUser ?? null,
   };
 }
 

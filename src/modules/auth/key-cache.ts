@@ -30,6 +30,8 @@ export class KeyCache {
   #refreshing = false;
   /** Store reads made, for tests and metrics. */
   lookups = 0;
+  /** Lookups answered from memory (a known key, or a remembered unknown one), for metrics. */
+  hits = 0;
 
   constructor(store: Store, opts: KeyCacheOptions = {}) {
     this.#store = store;
@@ -46,9 +48,15 @@ export class KeyCache {
   /** The identity for a key hash, or null when no such key exists. Concurrent misses share one read. */
   get(hash: string): KeyIdentity | null | Promise<KeyIdentity | null> {
     const hit = this.#positive.get(hash);
-    if (hit) return hit;
+    if (hit) {
+      this.hits++;
+      return hit;
+    }
     const negativeUntil = this.#negative.get(hash);
-    if (negativeUntil !== undefined && negativeUntil > this.#opts.now()) return null;
+    if (negativeUntil !== undefined && negativeUntil > this.#opts.now()) {
+      this.hits++;
+      return null;
+    }
     let pending = this.#inflight.get(hash);
     if (!pending) {
       pending = this.#load(hash).finally(() => this.#inflight.delete(hash));

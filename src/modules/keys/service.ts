@@ -13,6 +13,7 @@ import type {
 import { StoreNotFoundError } from "../../store/types.ts";
 import { validBudgetCents, validRateLimit } from "../account/ranges.ts";
 import { assertSees, ForbiddenError, GLOBAL, type Scope, teamFilter } from "../auth/scope.ts";
+import { validAllowedModels } from "../models/allow-list.ts";
 import { planCap, withinCap } from "../plans/caps.ts";
 import { ValidationError } from "../users/service.ts";
 import { generateKey } from "./secret.ts";
@@ -25,6 +26,10 @@ export interface CreateKeyInput {
   name: string;
   rateLimit?: number;
   budgetMonthlyCents?: number | null;
+  /** Models the key may use (exact names or `prefix*`); null/absent = every model its team allows. */
+  allowedModels?: string[] | null;
+  /** Requests the key may have in flight at once; null/absent = no cap. */
+  maxConcurrent?: number | null;
   /** Refuse when the team's plan has no key left (SNODUS_FEATURES_PLANS). */
   enforcePlan?: boolean;
   /** Who asks; a team admin may only give keys to their own team's users, within the team's budget. */
@@ -45,6 +50,8 @@ export async function createKey(store: Store, input: CreateKeyInput): Promise<Cr
   const name = validKeyName(input.name);
   validRateLimit(input.rateLimit);
   validBudgetCents(input.budgetMonthlyCents);
+  const allowedModels = validAllowedModels(input.allowedModels ?? null);
+  const maxConcurrent = validMaxConcurrent(input.maxConcurrent ?? null);
   if (scope.kind === "team") await assertWithinTeamBudget(store, user.teamId, input.budgetMonthlyCents);
   const cap = input.enforcePlan ? await planCap(store, user.teamId, "maxKeys") : null;
   const generated = generateKey();
@@ -57,6 +64,8 @@ export async function createKey(store: Store, input: CreateKeyInput): Promise<Cr
         keyPrefix: generated.prefix,
         rateLimit: input.rateLimit,
         budgetMonthlyCents: input.budgetMonthlyCents,
+        allowedModels,
+        maxConcurrent,
       },
       cap ? { teamId: user.teamId, max: cap.max } : undefined,
     ),
@@ -88,7 +97,7 @@ export async function listKeys(
   return store.keys.listPage({ ...filter, teamId }, page);
 }
 
-/** Name, rate limit and budget only: a key never changes owner (and so never changes team). */
+/** Name, limits and allowed models only: a key never changes owner (and so never changes team). */
 export async function updateKey(store: Store, scope: Scope, id: string, patch: KeyPatch): Promise<TeamKey> {
   const { team } = await findKey(store, scope, id);
   const clean: KeyPatch = {};
@@ -99,6 +108,8 @@ export async function updateKey(store: Store, scope: Scope, id: string, patch: K
     if (scope.kind === "team") await assertWithinTeamBudget(store, team.id, patch.budgetMonthlyCents);
     clean.budgetMonthlyCents = patch.budgetMonthlyCents;
   }
+  if (patch.allowedModels !== undefined) clean.allowedModels = validAllowedModels(patch.allowedModels);
+  if (patch.maxConcurrent !== undefined) clean.maxConcurrent = validMaxConcurrent(patch.maxConcurrent);
   return { key: await store.keys.update(id, clean), teamId: team.id };
 }
 
@@ -123,12 +134,21 @@ export async function rotateKey(
     name: old.name,
     rateLimit: old.rateLimit,
     budgetMonthlyCents: old.budgetMonthlyCents,
+    allowedModels: old.allowedModels,
+    maxConcurrent: old.maxConcurrent,
   });
   const expiresAt = new Date(now.getTime() + ROTATION_GRACE_MS);
   // Never extend an expiry that was already sooner (rotating twice must not revive a key).
   const effective = old.expiresAt && old.expiresAt < expiresAt ? old.expiresAt : expiresAt;
   await store.keys.markRotated(id, next.key.id, effective);
   return { ...next, old: { ...old, replacedBy: next.key.id, expiresAt: effective } };
+}
+
+function validMaxConcurrent(n: number | null): number | null {
+  if (n === null) return null;
+  if (!Number.isInteger(n) || n < 1)
+    throw new ValidationError("max_concurrent", "must be a positive integer");
+  return n;
 }
 
 function validKeyName(name: string): string {

@@ -2,6 +2,7 @@
 import type { Logger } from "../../log.ts";
 import { monthKey } from "../account/month.ts";
 import type { AttemptDecision } from "./attempts.ts";
+import type { RateDecision } from "./gcra.ts";
 import type { MemoryLimitStore } from "./memory.ts";
 import type { RedisLimits } from "./redis.ts";
 import type {
@@ -10,6 +11,7 @@ import type {
   AttemptRequest,
   LimitStore,
   Settlement,
+  SlotDecision,
   SubjectUsage,
 } from "./types.ts";
 
@@ -24,6 +26,8 @@ export class FailoverLimitStore implements LimitStore {
   readonly #now: () => number;
   /** Reservations made by this instance and not yet settled: where they live and how much. */
   readonly #open = new Map<string, { backend: "redis" | "memory"; amount: number }>();
+  /** Concurrency slots this instance holds, and where. */
+  readonly #slots = new Map<string, "redis" | "memory">();
   #degraded: string | null = null;
   #reconnect: ReturnType<typeof setInterval> | null = null;
   #closed = false;
@@ -71,6 +75,57 @@ export class FailoverLimitStore implements LimitStore {
       }
     }
     return this.#memory.attempt(req);
+  }
+
+  async takeSlot(keyId: string, leaseId: string, max: number): Promise<SlotDecision> {
+    if (!this.#degraded) {
+      try {
+        const d = await withTimeout(this.#redis.takeSlot(keyId, leaseId, max));
+        if (d.taken) this.#slots.set(leaseId, "redis");
+        return d;
+      } catch (err) {
+        this.#degrade(err);
+      }
+    }
+    const d = await this.#memory.takeSlot(keyId, leaseId, max);
+    if (d.taken) this.#slots.set(leaseId, "memory");
+    return d;
+  }
+
+  async releaseSlot(keyId: string, leaseId: string): Promise<void> {
+    const backend = this.#slots.get(leaseId);
+    this.#slots.delete(leaseId);
+    if (backend === "memory") return this.#memory.releaseSlot(keyId, leaseId);
+    if (backend === "redis" && !this.#degraded) {
+      try {
+        await withTimeout(this.#redis.releaseSlot(keyId, leaseId));
+      } catch (err) {
+        // The slot dies with this instance's liveness key once Redis sees it renewed under a new id.
+        this.#degrade(err);
+      }
+    }
+  }
+
+  async inFlight(keyId: string): Promise<number> {
+    if (!this.#degraded) {
+      try {
+        return await withTimeout(this.#redis.inFlight(keyId));
+      } catch (err) {
+        this.#degrade(err);
+      }
+    }
+    return this.#memory.inFlight(keyId);
+  }
+
+  async rateState(keyId: string, limit: number, now: number): Promise<RateDecision> {
+    if (!this.#degraded) {
+      try {
+        return await withTimeout(this.#redis.rateState(keyId, limit, now));
+      } catch (err) {
+        this.#degrade(err);
+      }
+    }
+    return this.#memory.rateState(keyId, limit, now);
   }
 
   async settle(s: Settlement): Promise<void> {

@@ -52,3 +52,17 @@ export function gcra(storedTat: number, now: number, limit: number): GcraStep {
     },
   };
 }
+
+/** The allowance a stored TAT leaves right now, without spending any of it (for `GET /v1/key`). */
+export function gcraPeek(storedTat: number, now: number, limit: number): RateDecision {
+  const interval = WINDOW_MS / limit;
+  const ahead = Math.max(storedTat, now) - now;
+  const remaining = Math.max(0, Math.min(limit, Math.floor((WINDOW_MS - ahead) / interval + 1e-9)));
+  return {
+    allowed: remaining > 0,
+    limit,
+    remaining,
+    resetSeconds: Math.ceil(ahead / 1000),
+    retryAfterSeconds: remaining > 0 ? 0 : Math.max(1, Math.ceil((ahead + interval - WINDOW_MS) / 1000)),
+  };
+}

@@ -6,6 +6,7 @@ import { PLANS } from "../../store/plans.ts";
 import type { KeyIdentity } from "../../store/types.ts";
 import { monthKey } from "../account/month.ts";
 import type { RateDecision } from "./gcra.ts";
+import { type Slot, takeSlot } from "./slot.ts";
 import type { LimitStore, ReserveResult } from "./types.ts";
 
 export interface Admission {
@@ -44,6 +45,26 @@ export class LimitGuard {
 
   constructor(deps: LimitGuardDeps) {
     this.#deps = deps;
+  }
+
+  /** The request's concurrency slot (429 when the key has `max_concurrent` requests in flight). */
+  enter(identity: KeyIdentity): Promise<Slot> {
+    return takeSlot(this.#deps.store, identity, (err) => this.#deps.onSettleError?.(err));
+  }
+
+  /** Settled spend and tokens of a key or team this month (from the limit store, not the database). */
+  usage(kind: "key" | "team", id: string, month: string) {
+    return this.#deps.store.usage(kind, id, month);
+  }
+
+  /** A key's rate-limit allowance now, spending none of it. */
+  rateState(identity: KeyIdentity, now: number): Promise<RateDecision> {
+    return this.#deps.store.rateState(identity.key.id, identity.key.rateLimit, now);
+  }
+
+  /** Requests in flight for a key, on every instance sharing the store. */
+  inFlight(keyId: string): Promise<number> {
+    return this.#deps.store.inFlight(keyId);
   }
 
   /** The limit store's health: "ok" or "degraded: …". */

@@ -124,3 +124,31 @@ if n < max then return {1, 0} end
 local oldest = redis.call('ZRANGE', key, n - max, n - max, 'WITHSCORES')
 return {0, tonumber(oldest[2]) + window - now}
 `;
+
+/**
+ * SLOT_TAKE — one more request in flight for a key, if under its cap.
+ * KEYS: 1 the key's slot hash (field "<instance>|<lease>" → instance)
+ * ARGV: 1 field, 2 instance, 3 max, 4 instance liveness key prefix, 5 hash expiry (ms)
+ * Returns {taken (1/0), in flight after}. Slots of instances whose liveness key has expired (a crashed
+ * or cut-off gateway) are dropped first, so they cannot hold a key's slots for longer than that TTL.
+ */
+export const SLOT_TAKE = `
+local all = redis.call('HGETALL', KEYS[1])
+for i = 1, #all, 2 do
+  if redis.call('EXISTS', ARGV[4] .. all[i + 1]) == 0 then redis.call('HDEL', KEYS[1], all[i]) end
+end
+local n = redis.call('HLEN', KEYS[1])
+if n >= tonumber(ARGV[3]) then return {0, n} end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[5]))
+return {1, n + 1}
+`;
+
+/** SLOT_COUNT — live requests in flight for a key (dead instances' slots dropped). KEYS/ARGV as SLOT_TAKE's 1 and 4. */
+export const SLOT_COUNT = `
+local all = redis.call('HGETALL', KEYS[1])
+for i = 1, #all, 2 do
+  if redis.call('EXISTS', ARGV[1] .. all[i + 1]) == 0 then redis.call('HDEL', KEYS[1], all[i]) end
+end
+return redis.call('HLEN', KEYS[1])
+`;

@@ -1,6 +1,6 @@
 // In-process rate limiter and budget book: the single-instance default and the fallback when Redis is down.
 import { type AttemptDecision, AttemptLimiter } from "./attempts.ts";
-import { gcra, type RateDecision } from "./gcra.ts";
+import { gcra, gcraPeek, type RateDecision } from "./gcra.ts";
 import type {
   AdmitRequest,
   AdmitResult,
@@ -11,6 +11,7 @@ import type {
   ReserveRequest,
   ReserveResult,
   Settlement,
+  SlotDecision,
   SubjectUsage,
 } from "./types.ts";
 
@@ -19,6 +20,10 @@ export class MemoryRateLimiter implements RateLimiter {
 
   async check(keyId: string, limit: number, now: number): Promise<RateDecision> {
     return this.checkSync(keyId, limit, now);
+  }
+
+  peek(keyId: string, limit: number, now: number): RateDecision {
+    return gcraPeek(this.#tat.get(keyId) ?? 0, now, limit);
   }
 
   checkSync(keyId: string, limit: number, now: number): RateDecision {
@@ -169,6 +174,8 @@ export class MemoryLimitStore implements LimitStore {
   readonly book: MemoryBudgetBook;
   /** The attempt gates by name ("signup", "admin-login"). */
   readonly #gates = new Map<string, AttemptLimiter>();
+  /** Leases in flight per key (concurrency caps). */
+  readonly #slots = new Map<string, Set<string>>();
 
   constructor(load: MonthLoader) {
     this.book = new MemoryBudgetBook(load);
@@ -198,6 +205,32 @@ export class MemoryLimitStore implements LimitStore {
 
   settle(s: Settlement): Promise<void> {
     return this.book.settle(s);
+  }
+
+  async takeSlot(keyId: string, leaseId: string, max: number): Promise<SlotDecision> {
+    let held = this.#slots.get(keyId);
+    if (!held) {
+      held = new Set();
+      this.#slots.set(keyId, held);
+    }
+    if (held.size >= max) return { taken: false, inFlight: held.size };
+    held.add(leaseId);
+    return { taken: true, inFlight: held.size };
+  }
+
+  async releaseSlot(keyId: string, leaseId: string): Promise<void> {
+    const held = this.#slots.get(keyId);
+    if (!held) return;
+    held.delete(leaseId);
+    if (held.size === 0) this.#slots.delete(keyId);
+  }
+
+  async inFlight(keyId: string): Promise<number> {
+    return this.#slots.get(keyId)?.size ?? 0;
+  }
+
+  async rateState(keyId: string, limit: number, now: number): Promise<RateDecision> {
+    return this.rate.peek(keyId, limit, now);
   }
 
   usage(kind: "key" | "team", id: string, month: string): Promise<SubjectUsage> {

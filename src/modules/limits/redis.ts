@@ -1,8 +1,8 @@
 // Limits shared by every gateway instance through Redis: one Lua round trip per request, one per settle.
 import { RedisClient } from "bun";
 import type { AttemptDecision } from "./attempts.ts";
-import type { RateDecision } from "./gcra.ts";
-import { ADMIT, ATTEMPT, SEED, SETTLE } from "./lua.ts";
+import { gcraPeek, type RateDecision } from "./gcra.ts";
+import { ADMIT, ATTEMPT, SEED, SETTLE, SLOT_COUNT, SLOT_TAKE } from "./lua.ts";
 import type { MonthLoader } from "./memory.ts";
 import type {
   AdmitRequest,
@@ -10,11 +10,14 @@ import type {
   AttemptRequest,
   ReserveResult,
   Settlement,
+  SlotDecision,
   SubjectUsage,
 } from "./types.ts";
 
-/** Liveness of this instance's reservations: refreshed every second, gone 5 s after a crash. */
+/** Liveness of this instance's reservations and slots: refreshed every second, gone 5 s after a crash. */
 const LIVENESS_TTL_MS = 5_000;
+/** A key's slot hash outlives its last request by this much (garbage collection, not correctness). */
+const SLOT_HASH_TTL_MS = 86_400_000;
 
 export interface RedisLimitsOptions {
   url: string;
@@ -127,6 +130,30 @@ export class RedisLimits {
     };
     if (!rate.allowed) return { rate, budget: null };
     return { rate, budget: budgetResult(code ?? 0, spent ?? 0, reserved ?? 0, req) };
+  }
+
+  async takeSlot(keyId: string, leaseId: string, max: number): Promise<SlotDecision> {
+    const [taken, inFlight] = (
+      (await this.#eval(
+        SLOT_TAKE,
+        [`${this.#prefix}:conc:${keyId}`],
+        [`${this.#instance}|${leaseId}`, this.#instance, max, `${this.#prefix}:inst:`, SLOT_HASH_TTL_MS],
+      )) as number[]
+    ).map(Number);
+    return { taken: taken === 1, inFlight: inFlight ?? 0 };
+  }
+
+  async releaseSlot(keyId: string, leaseId: string): Promise<void> {
+    await this.client.send("HDEL", [`${this.#prefix}:conc:${keyId}`, `${this.#instance}|${leaseId}`]);
+  }
+
+  async inFlight(keyId: string): Promise<number> {
+    return Number(await this.#eval(SLOT_COUNT, [`${this.#prefix}:conc:${keyId}`], [`${this.#prefix}:inst:`]));
+  }
+
+  async rateState(keyId: string, limit: number, now: number): Promise<RateDecision> {
+    const tat = await this.client.send("GET", [`${this.#prefix}:rl:${keyId}`]);
+    return gcraPeek(Number(tat ?? 0), now, limit);
   }
 
   async settle(s: Settlement): Promise<void> {

@@ -64,8 +64,22 @@ export interface AttemptRequest {
   op: "check" | "record" | "take";
 }
 
+/** The result of asking for a concurrency slot: taken or not, and how many are in flight now. */
+export interface SlotDecision {
+  taken: boolean;
+  inFlight: number;
+}
+
 /** Where limits live: this process, or Redis shared by every gateway instance. */
 export interface LimitStore {
+  /** One more request in flight for a key, if fewer than `max` are (exact across instances with Redis). */
+  takeSlot(keyId: string, leaseId: string, max: number): Promise<SlotDecision>;
+  /** Gives a slot back; releasing an unknown lease is harmless. */
+  releaseSlot(keyId: string, leaseId: string): Promise<void>;
+  /** Requests in flight for a key now. */
+  inFlight(keyId: string): Promise<number>;
+  /** A key's rate-limit allowance now, spending none of it. */
+  rateState(keyId: string, limit: number, now: number): Promise<RateDecision>;
   admit(req: AdmitRequest): Promise<AdmitResult>;
   /** Per-address attempt gates, shared by every instance when limits are in Redis. */
   attempt(req: AttemptRequest): Promise<AttemptDecision>;

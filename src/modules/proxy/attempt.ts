@@ -7,6 +7,9 @@ import type { ProviderName } from "../../providers/index.ts";
 import type { Lease } from "../../providers/pool.ts";
 import type { KeyIdentity, SpendRow } from "../../store/types.ts";
 import type { Admission } from "../limits/guard.ts";
+import type { Slot } from "../limits/slot.ts";
+import type { AttemptTrace } from "../tracing/tracing.ts";
+import type { Attribution } from "./attribution.ts";
 import type { ProxyContext } from "./context.ts";
 import type { Cuttable } from "./inflight.ts";
 import { type MeterHooks, meteredStream, type StreamOutcome } from "./metered-stream.ts";
@@ -39,6 +42,14 @@ export interface AttemptInit {
   clientSignal: AbortSignal;
   /** The provider's deployment this attempt went to, when it has several: told how it went, named in the row. */
   deployment: Lease | null;
+  /** The request's concurrency slot: held from construction until `finish()`. */
+  slot: Slot;
+  /** Tags and end user for the spend row (absent = none). */
+  attribution?: Attribution;
+  /** The front door's protocol, for metrics. */
+  door: string;
+  /** This attempt's trace span (a no-op without OTEL_EXPORTER_OTLP_ENDPOINT). */
+  trace?: AttemptTrace;
 }
 
 /** What a whole (non-streamed) answer becomes once read: the client's body and the usage it bills. */
@@ -67,6 +78,9 @@ export class Attempt implements Cuttable {
   #onCut: (() => void) | null = null;
   #cutStream: (() => void) | null = null;
   #cutRequested = false;
+  /** When the upstream request was sent and its headers came back (ctx.now() ms), for metrics. */
+  #sentAt: number | null = null;
+  #headersAt: number | null = null;
 
   constructor(ctx: ProxyContext, init: AttemptInit) {
     this.#ctx = ctx;
@@ -76,6 +90,7 @@ export class Attempt implements Cuttable {
     this.provider = init.provider;
     this.requestId = init.requestId;
     this.routing = init.routing;
+    init.slot.hold();
     ctx.inflight.enter();
     ctx.inflight.hold(this);
   }
@@ -104,6 +119,21 @@ export class Attempt implements Cuttable {
 
   get finished(): boolean {
     return this.#finished;
+  }
+
+  /** Puts this attempt's `traceparent` on the upstream request (nothing when tracing is off). */
+  trace(headers: Headers): void {
+    this.#init.trace?.inject(headers);
+  }
+
+  /** The upstream request is about to be sent. */
+  markSent(): void {
+    this.#sentAt = this.#ctx.now();
+  }
+
+  /** The upstream's response headers arrived. */
+  markHeaders(): void {
+    this.#headersAt = this.#ctx.now();
   }
 
   /** Records the spend row, settles the reservation to the real cost and leaves the in-flight count. */
@@ -141,12 +171,28 @@ export class Attempt implements Cuttable {
         routingReason: a.routing?.reason ?? null,
         requestId: a.requestId,
         deployment: a.deployment?.name ?? null,
+        tags: a.attribution?.tags ?? null,
+        endUser: a.attribution?.endUser ?? null,
       };
       ctx.spend.record(row);
       a.deployment?.report(status);
+      a.trace?.end({ status, usage, costMicros: row.costMicros });
+      const end = ctx.now();
+      const sent = this.#sentAt;
+      ctx.metrics.attempt({
+        door: a.door,
+        model: a.model,
+        provider: a.provider,
+        status,
+        usage,
+        costMicros: row.costMicros,
+        ttfbSeconds: sent !== null && this.#headersAt !== null ? (this.#headersAt - sent) / 1000 : null,
+        upstreamSeconds: sent !== null ? (end - sent) / 1000 : null,
+      });
       // Plan quotas count input + output tokens, as the plans table states them.
       a.admission.settle(row.costMicros, row.inputTokens + row.outputTokens);
     } finally {
+      a.slot.drop();
       ctx.inflight.leave();
     }
     return true;

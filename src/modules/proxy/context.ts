@@ -5,7 +5,9 @@ import type { Pricer } from "../../pricing/pricer.ts";
 import type { ProviderRegistry } from "../../providers/registry.ts";
 import type { KeyCache } from "../auth/key-cache.ts";
 import type { LimitGuard } from "../limits/guard.ts";
+import type { Metrics } from "../metrics/metrics.ts";
 import type { SpendRecorder } from "../spend/recorder.ts";
+import type { Tracing } from "../tracing/tracing.ts";
 import type { Inflight } from "./inflight.ts";
 
 export interface ProxyContext {
@@ -19,4 +21,6 @@ export interface ProxyContext {
   inflight: Inflight;
   limits: LimitGuard;
   providers: ProviderRegistry;
+  metrics: Metrics;
+  tracing: Tracing;
 }

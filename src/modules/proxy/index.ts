@@ -1,4 +1,5 @@
-// The /v1 routes: one front door per protocol over the shared pipeline, plus count_tokens and the model list; /api is Ollama's.
+// The /v1 routes: one front door per protocol over the shared pipeline, plus count_tokens, the model list and
+// the key's own usage; /api is Ollama's.
 import { Elysia } from "elysia";
 import { messagesDoor } from "../../doors/anthropic-messages/door.ts";
 import { embeddingsDoor } from "../../doors/embeddings/door.ts";
@@ -8,6 +9,7 @@ import { errorResponse, GatewayError } from "../../errors.ts";
 import { authenticate } from "../auth/authenticate.ts";
 import type { ProxyContext } from "./context.ts";
 import { handleCountTokens } from "./count-tokens.ts";
+import { keyInfo } from "./key-info.ts";
 import { listModels, retrieveModel } from "./models.ts";
 import { ollamaRoutes } from "./ollama.ts";
 import { runPipeline } from "./pipeline.ts";
@@ -45,6 +47,12 @@ export function proxyRoutes(ctx: ProxyContext) {
         tracked(ctx, ({ request }) => handleCountTokens(ctx, request)),
         RAW,
       )
+      // The caller's own key: limits and usage this month (OpenRouter's GET /api/v1/key, plus ours).
+      .get("/v1/key", async ({ request }) => {
+        const now = ctx.now();
+        const info = await keyInfo(ctx, await authenticate(request.headers, ctx.keys, now), now);
+        return Response.json(info, { headers: { "x-snodus-request-id": requestIdOf(request) } });
+      })
       .get("/v1/models", async ({ request }) => {
         await authenticate(request.headers, ctx.keys, ctx.now());
         return listModels(ctx, request.headers);

@@ -1,16 +1,20 @@
 // The one request path every front door shares: authenticate, route, and try each candidate model in turn.
-import type { Door } from "../../doors/types.ts";
+import type { Door, DoorRequest } from "../../doors/types.ts";
 import { badRequest, GatewayError, notFound } from "../../errors.ts";
 import { embeddingsCodecOf } from "../../providers/embeddings.ts";
 import { TranslationError } from "../../providers/translate/content.ts";
 import { callUpstream } from "../../providers/upstream.ts";
+import type { KeyIdentity } from "../../store/types.ts";
 import { authenticate } from "../auth/authenticate.ts";
 import type { Admission } from "../limits/guard.ts";
+import { Slot } from "../limits/slot.ts";
+import type { RequestTrace } from "../tracing/tracing.ts";
 import { Attempt } from "./attempt.ts";
+import { type Attribution, attribution } from "./attribution.ts";
 import type { ProxyContext } from "./context.ts";
-import { assertShallow, readJsonBody } from "./request-body.ts";
+import { assertShallow, type ProxiedBody, readJsonBody } from "./request-body.ts";
 import { respondEmbeddings, respondPassthrough, respondPivot } from "./respond.ts";
-import { planRoute } from "./route-plan.ts";
+import { planRoute, type RoutePlan } from "./route-plan.ts";
 
 /** Upstream answers after which the next model of the fallback chain is tried (nothing reached the client yet). */
 const RETRYABLE = new Set([429, 500, 502, 503, 529]);
@@ -21,6 +25,23 @@ export async function runPipeline(
   request: Request,
   requestId: string,
 ): Promise<Response> {
+  const span = ctx.tracing.request(request.headers, door.protocol, new URL(request.url).pathname);
+  try {
+    return await traced(ctx, door, request, requestId, span);
+  } catch (err) {
+    // Refusals and failures end the request span here; a success ends it with its last attempt.
+    span.end(err instanceof GatewayError ? err.status : 500);
+    throw err;
+  }
+}
+
+async function traced(
+  ctx: ProxyContext,
+  door: Door,
+  request: Request,
+  requestId: string,
+  span: RequestTrace,
+): Promise<Response> {
   const startedAt = ctx.now();
   const identity = await authenticate(request.headers, ctx.keys, startedAt);
   const body = await readJsonBody(request);
@@ -30,10 +51,56 @@ export async function runPipeline(
   const walks =
     parsed.model === "auto" || !ctx.providers.resolve(parsed.model)?.provider.passthrough[door.protocol];
   if (walks) assertShallow(body.bytes);
-  // Stickiness is per key: two clients with the same prompt do not share a conversation.
-  const plan = translating(() => planRoute(ctx, parsed, identity.key.id));
-  const clientUrl = new URL(request.url);
+  const plan = translating(() => planRoute(ctx, parsed, identity));
+  if (plan.skipped.length)
+    ctx.log.info("fallbacks the key may not use were skipped", {
+      requestId,
+      skipped: plan.skipped.join(","),
+    });
+  const tagged = attribution(request.headers, body.json);
+  // One slot per request, whatever the number of attempts; each attempt holds it until it finishes.
+  const taken = await ctx.limits.enter(identity);
+  // The request's lifetime: its slot and its span end when the pipeline and every attempt let go.
+  const slot = new Slot(() => {
+    taken.drop();
+    span.end(null);
+  });
+  try {
+    return await attempts(ctx, door, request, requestId, {
+      identity,
+      body,
+      parsed,
+      plan,
+      slot,
+      startedAt,
+      tagged,
+      span,
+    });
+  } finally {
+    slot.drop();
+  }
+}
 
+interface Prepared {
+  identity: KeyIdentity;
+  body: ProxiedBody;
+  parsed: DoorRequest;
+  plan: RoutePlan;
+  slot: Slot;
+  startedAt: number;
+  tagged: Attribution;
+  span: RequestTrace;
+}
+
+/** Tries each candidate (and each deployment of it) until one answers or the last one fails. */
+async function attempts(
+  ctx: ProxyContext,
+  door: Door,
+  request: Request,
+  requestId: string,
+  { identity, body, parsed, plan, slot, startedAt, tagged, span }: Prepared,
+): Promise<Response> {
+  const clientUrl = new URL(request.url);
   let firstAdmission: Admission | null = null;
   // Deployments of the current model this request already went to (several keys or replicas).
   const tried = new Set<string>();
@@ -114,10 +181,22 @@ export async function runPipeline(
       routing: plan.routing,
       clientSignal: request.signal,
       deployment: lease,
+      slot,
+      attribution: tagged,
+      door: door.protocol,
+      trace: span.attempt({
+        model,
+        provider: provider.name,
+        operation: door.kind === "embeddings" ? "embeddings" : "chat",
+      }),
     });
 
     let upstream: Response;
     try {
+      attempt.trace(call.headers);
+      // The gateway's own share of the latency: everything before the first upstream call.
+      if (i === 0) ctx.metrics.overhead(door.protocol, (ctx.now() - startedAt) / 1000);
+      attempt.markSent();
       upstream = await callUpstream({
         ...call,
         method: "POST",
@@ -127,6 +206,7 @@ export async function runPipeline(
         provider: provider.name,
         onCut: attempt.onCut,
       });
+      attempt.markHeaders();
     } catch (err) {
       const status = err instanceof GatewayError ? err.status : 502;
       ctx.log.warn("upstream request failed", {

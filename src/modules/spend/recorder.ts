@@ -8,6 +8,8 @@ export interface SpendRecorderOptions {
   /** A batch this large is written at once, without waiting for the timer. */
   batchSize?: number;
   log: Logger;
+  /** Told how long each batch write took and whether it succeeded (metrics). */
+  onWrite?: (seconds: number, ok: boolean) => void;
 }
 
 /**
@@ -16,7 +18,8 @@ export interface SpendRecorderOptions {
  */
 export class SpendRecorder {
   readonly #store: Store;
-  readonly #opts: Required<Omit<SpendRecorderOptions, "log">>;
+  readonly #opts: Required<Omit<SpendRecorderOptions, "log" | "onWrite">>;
+  readonly #onWrite: (seconds: number, ok: boolean) => void;
   readonly #log: Logger;
   #queue: SpendRow[] = [];
   #lastUsed = new Map<string, Date>();
@@ -36,6 +39,7 @@ export class SpendRecorder {
     this.#store = store;
     this.#log = opts.log;
     this.#opts = { flushMs: opts.flushMs ?? 200, batchSize: opts.batchSize ?? 500 };
+    this.#onWrite = opts.onWrite ?? (() => {});
   }
 
   onRecord(listener: (row: SpendRow) => void): void {
@@ -128,9 +132,12 @@ export class SpendRecorder {
       for (;;) {
         while (this.#queue.length > 0) {
           const batch = this.#queue.slice(0, this.#opts.batchSize * 4);
+          const started = performance.now();
           try {
             await this.#store.spend.insertMany(batch);
+            this.#onWrite((performance.now() - started) / 1000, true);
           } catch (err) {
+            this.#onWrite((performance.now() - started) / 1000, false);
             this.#failures++;
             const delay = this.#retryDelay();
             this.#log.error("spend rows could not be written; will retry", {

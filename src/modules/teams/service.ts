@@ -5,6 +5,7 @@ import type { Page, Paged, Store, Team, TeamPatch } from "../../store/types.ts";
 import { StoreNotFoundError } from "../../store/types.ts";
 import { validBudgetCents } from "../account/ranges.ts";
 import { assertSees, ForbiddenError, GLOBAL, requireGlobal, type Scope, teamFilter } from "../auth/scope.ts";
+import { validAllowedModels } from "../models/allow-list.ts";
 import { ValidationError } from "../users/service.ts";
 
 export function validPlan(plan: string): string {
@@ -15,7 +16,7 @@ export function validPlan(plan: string): string {
 
 export async function createTeam(
   store: Store,
-  input: { name: string; budgetMonthlyCents?: number | null; plan?: string },
+  input: { name: string; budgetMonthlyCents?: number | null; plan?: string; allowedModels?: string[] | null },
   scope: Scope = GLOBAL,
 ): Promise<Team> {
   requireGlobal(scope, "create teams");
@@ -25,6 +26,7 @@ export async function createTeam(
     name,
     budgetMonthlyCents: validBudgetCents(input.budgetMonthlyCents ?? null),
     plan: validPlan(input.plan ?? "free"),
+    allowedModels: validAllowedModels(input.allowedModels ?? null),
   });
 }
 
@@ -37,7 +39,23 @@ export async function updateTeam(store: Store, id: string, patch: TeamPatch): Pr
   if (patch.budgetMonthlyCents !== undefined)
     clean.budgetMonthlyCents = validBudgetCents(patch.budgetMonthlyCents);
   if (patch.plan !== undefined) clean.plan = validPlan(patch.plan);
+  if (patch.allowedModels !== undefined) clean.allowedModels = validAllowedModels(patch.allowedModels);
   return store.teams.update(id, clean);
+}
+
+/**
+ * A team's model allow-list is set by the global administrator only: a team admin lifting it would
+ * undo the restriction. (Keys can be narrowed further by the team admin; both lists must allow a model.)
+ */
+export async function setTeamAllowedModels(
+  store: Store,
+  scope: Scope,
+  id: string,
+  allowedModels: string[] | null,
+): Promise<Team> {
+  await findTeam(store, scope, id);
+  requireGlobal(scope, "change a team's allowed models");
+  return updateTeam(store, id, { allowedModels });
 }
 
 /** A team the scope may see; another team is "not found". */

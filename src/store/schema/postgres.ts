@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  customType,
   index,
   integer,
   pgTable,
@@ -13,6 +14,13 @@ import {
 } from "drizzle-orm/pg-core";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
+
+/** A list of model names or `prefix*` patterns, kept as JSON text (null = every model). */
+const modelList = customType<{ data: string[]; driverData: string }>({
+  dataType: () => "text",
+  toDriver: (value) => JSON.stringify(value),
+  fromDriver: (value) => JSON.parse(value) as string[],
+});
 
 export const plans = pgTable("plans", {
   id: text("id").primaryKey(),
@@ -30,6 +38,7 @@ export const teams = pgTable(
     name: text("name").notNull().unique(),
     budgetMonthlyCents: bigint("budget_monthly_cents", { mode: "number" }),
     plan: text("plan").notNull().default("free"),
+    allowedModels: modelList("allowed_models"),
     createdAt: createdAt(),
   },
   // Company names are unique whatever their case ("Acme" blocks "acme"), at signup and in the admin API.
@@ -70,6 +79,8 @@ export const apiKeys = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }),
     replacedBy: uuid("replaced_by"),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
+    allowedModels: modelList("allowed_models"),
+    maxConcurrent: integer("max_concurrent"),
     createdAt: createdAt(),
   },
   (t) => [index("api_keys_user_idx").on(t.userId)],
@@ -99,6 +110,10 @@ export const spendLog = pgTable(
     requestId: text("request_id").notNull(),
     /** Which of the provider's deployments (upstream keys or replicas) served it; null when it has one. */
     deployment: text("deployment"),
+    /** The request's tags, comma-separated (each tag is [A-Za-z0-9._:/-]), or null. */
+    tags: text("tags"),
+    /** The end user the client named (x-snodus-user, OpenAI's user, Anthropic's metadata.user_id). */
+    endUser: text("end_user"),
   },
   (t) => [
     index("spend_key_time_idx").on(t.apiKeyId, t.createdAt),

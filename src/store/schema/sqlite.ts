@@ -1,10 +1,17 @@
 // SQLite tables; every export name and column mirrors ./postgres.ts (checked in ./parity.ts).
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { customType, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // Timestamps are integer milliseconds so ordering and range queries stay index-friendly.
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
+
+/** A list of model names or `prefix*` patterns, kept as JSON text (null = every model). */
+const modelList = customType<{ data: string[]; driverData: string }>({
+  dataType: () => "text",
+  toDriver: (value) => JSON.stringify(value),
+  fromDriver: (value) => JSON.parse(value) as string[],
+});
 
 export const plans = sqliteTable("plans", {
   id: text("id").primaryKey(),
@@ -22,6 +29,7 @@ export const teams = sqliteTable(
     name: text("name").notNull().unique(),
     budgetMonthlyCents: integer("budget_monthly_cents"),
     plan: text("plan").notNull().default("free"),
+    allowedModels: modelList("allowed_models"),
     createdAt: createdAt(),
   },
   // Company names are unique whatever their case ("Acme" blocks "acme"), at signup and in the admin API.
@@ -62,6 +70,8 @@ export const apiKeys = sqliteTable(
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
     replacedBy: text("replaced_by"),
     lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+    allowedModels: modelList("allowed_models"),
+    maxConcurrent: integer("max_concurrent"),
     createdAt: createdAt(),
   },
   (t) => [index("api_keys_user_idx").on(t.userId)],
@@ -91,6 +101,10 @@ export const spendLog = sqliteTable(
     requestId: text("request_id").notNull(),
     /** Which of the provider's deployments (upstream keys or replicas) served it; null when it has one. */
     deployment: text("deployment"),
+    /** The request's tags, comma-separated (each tag is [A-Za-z0-9._:/-]), or null. */
+    tags: text("tags"),
+    /** The end user the client named (x-snodus-user, OpenAI's user, Anthropic's metadata.user_id). */
+    endUser: text("end_user"),
   },
   (t) => [
     index("spend_key_time_idx").on(t.apiKeyId, t.createdAt),
