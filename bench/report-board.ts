@@ -242,7 +242,9 @@ export function boardSection(i: Input): { lines: string[]; summary: unknown } {
           `${i.name(e.target)}`,
           e.boardUs === undefined ? "–" : `≈ ${int(e.boardUs)}`,
           "–",
-          `**estimate**: ${signed(e.addedP99Ms)} ms here × ${int(BOARD.portkeyAddedP99Us)} µs ÷ Portkey's ${pk === undefined ? "–" : signed(pk)} ms`,
+          pk === undefined
+            ? `no estimate: ${signed(e.addedP99Ms)} ms here, and Portkey on Node was not measured in this run`
+            : `**estimate**: ${signed(e.addedP99Ms)} ms here × ${int(BOARD.portkeyAddedP99Us)} µs ÷ Portkey's ${signed(pk)} ms`,
         ]),
       ],
     ),
