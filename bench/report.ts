@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { boardSection } from "./report-board.ts";
 import {
   f2,
   f3,
@@ -54,6 +55,7 @@ const TARGET_ORDER = [
   "snodus-pg",
   "bun-proxy",
   "nginx",
+  "haproxy",
   "portkey-node",
   "portkey-bun",
 ];
@@ -63,6 +65,7 @@ const NAMES: Record<string, string> = {
   "snodus-pg": "Snodus (Postgres)",
   "bun-proxy": "bare Bun proxy (floor)",
   nginx: "nginx (plain proxy)",
+  haproxy: "haproxy (plain proxy)",
   "portkey-node": "Portkey on Node",
   "portkey-bun": "Portkey on Bun",
 };
@@ -70,18 +73,27 @@ const targets = readdirSync(dir)
   .filter((t) => existsSync(join(dir, t, "info.json")))
   .sort((a, b) => TARGET_ORDER.indexOf(a) - TARGET_ORDER.indexOf(b));
 const SCENARIOS = ["rate500", "rate2000", "max", "stream", "cc", "ccmax", "open1000", "openbig"];
-const WRK = new Set(["max", "ccmax"]);
+// wrk runs: the two fixed ones and the board's closed-loop runs at N connections (`c8`).
 const WRK_CONNS: Record<string, number> = { max: 64, ccmax: 16 };
+const wrkConns = (s: string) => WRK_CONNS[s] ?? (/^c\d+$/.test(s) ? Number(s.slice(1)) : undefined);
+const isWrk = (s: string) => wrkConns(s) !== undefined;
+
+/** The scenarios of a target in the order they ran (bench/run writes `order`), then any others known. */
+const order = (t: string): string[] => {
+  const f = join(dir, t, "order");
+  const ran = existsSync(f) ? readFileSync(f, "utf8").split("\n").filter(Boolean) : [];
+  return [...new Set([...ran, ...SCENARIOS])];
+};
 
 const data: Record<string, { info?: Info; scenarios: Record<string, unknown>; finalSpend?: Spend }> = {};
 for (const t of targets) {
   const scenarios: Record<string, unknown> = {};
-  for (const s of SCENARIOS.flatMap((x) => [`${x}.try1`, x])) {
+  for (const s of order(t).flatMap((x) => [`${x}.try1`, x])) {
     const r = read<LoadResult | WrkResult>(t, `${s}.json`);
     if (!r) continue;
     scenarios[s] = {
       ...r,
-      ...(WRK.has(s.replace(".try1", "")) ? { sut: read<Sut>(t, `${s}.sut.json`) } : {}),
+      ...(isWrk(s.replace(".try1", "")) ? { sut: read<Sut>(t, `${s}.sut.json`) } : {}),
       spendAfter: read<Spend>(t, `${s}.spend.json`),
     };
   }
@@ -183,6 +195,16 @@ add(
   ),
 );
 add();
+
+// ---- 2b. the public board's measures ----
+const board = boardSection({
+  targets,
+  name,
+  wrk,
+  load,
+  sweepSteps: (t) => order(t).filter((s) => s.startsWith("sweep-")),
+});
+for (const line of board.lines) add(line);
 
 // ---- 3. streaming ----
 const streamTable = (s: string, title: string) => {
@@ -326,7 +348,7 @@ interface SpendCheck {
 const checks: SpendCheck[] = [];
 for (const t of targets.filter((x) => x.startsWith("snodus"))) {
   let prev: Spend = { total: 0, byStatus: {} };
-  for (const s of SCENARIOS.flatMap((x) => [`${x}.try1`, x])) {
+  for (const s of order(t).flatMap((x) => [`${x}.try1`, x])) {
     const r = data[t]?.scenarios[s] as ((LoadResult | WrkResult) & { spendAfter?: Spend }) | undefined;
     if (!r?.spendAfter) continue;
     const now = r.spendAfter;
@@ -336,19 +358,30 @@ for (const t of targets.filter((x) => x.startsWith("snodus"))) {
     let answered200: number;
     let note: string;
     const base = s.replace(".try1", "");
-    if (WRK.has(base)) {
+    if (isWrk(base)) {
       const w = r as WrkResult;
       answered200 = w.requests - w.errors.status;
-      note = `wrk drops up to ${WRK_CONNS[base]} requests in flight when it stops; those rows exist too`;
+      note = `wrk drops up to ${wrkConns(base)} requests in flight when it stops; those rows exist too`;
     } else {
       answered200 = (r as LoadResult).okAll;
       note = "every request waited for (warm-up included)";
     }
     if (s.endsWith(".try1")) note = `discarded try (another job used the SUT's core); ${note}`;
     const rows200 = delta("200");
+    const step = /^sweep-c(\d+)-\d+$/.exec(base);
+    const last = checks.at(-1);
+    if (step && last?.target === t && last.scenario === `sweep c${step[1]}`) {
+      last.answered200 += answered200;
+      last.rows200 += rows200;
+      for (const [k, v] of Object.entries(rowsOther)) last.rowsOther[k] = (last.rowsOther[k] ?? 0) + v;
+      last.lost = Math.max(0, last.answered200 - last.rows200);
+      prev = now;
+      continue;
+    }
+    if (step) note = "every fixed-rate step of the sweep at this concurrency, warm-ups included";
     checks.push({
       target: t,
-      scenario: s,
+      scenario: step ? `sweep c${step[1]}` : s,
       answered200,
       rows200,
       rowsOther,
@@ -380,7 +413,7 @@ add(
 add();
 for (const t of targets.filter((x) => x.startsWith("snodus"))) {
   const f = data[t]?.finalSpend;
-  const last = [...SCENARIOS]
+  const last = order(t)
     .reverse()
     .find((s) => (data[t]?.scenarios[s] as { spendAfter?: Spend })?.spendAfter);
   const before = last
@@ -550,6 +583,7 @@ const meta = {
     bun: process.env.BENCH_BUN_VERSION,
     node: process.env.BENCH_NODE_VERSION,
     nginx: process.env.BENCH_NGINX_VERSION,
+    haproxy: process.env.BENCH_HAPROXY_VERSION,
     wrk: process.env.BENCH_WRK_VERSION,
     portkey: values.portkey,
     snodusCommit: values.commit,
@@ -565,11 +599,11 @@ const meta = {
   },
 };
 const markdown = out.join("\n");
-const result = { meta, targets: data, spendChecks: checks, goals, profile, markdown };
+const result = { meta, targets: data, spendChecks: checks, goals, board: board.summary, profile, markdown };
 if (values.out) writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
 console.log(
   `Machine: ${meta.machine.nproc} × ${cpuModel}, ${meta.machine.memoryGiB} GiB, Linux ${meta.machine.kernel}; ` +
-    `Bun ${meta.versions.bun}, Node ${meta.versions.node}, nginx ${meta.versions.nginx}, wrk ${meta.versions.wrk}, ` +
+    `Bun ${meta.versions.bun}, Node ${meta.versions.node}, nginx ${meta.versions.nginx}, haproxy ${meta.versions.haproxy}, wrk ${meta.versions.wrk}, ` +
     `Portkey ${meta.versions.portkey}; snodus ${meta.versions.snodusCommit}` +
     (meta.versions.uncommittedFilesInSrcOrBin
       ? ` + ${meta.versions.uncommittedFilesInSrcOrBin} uncommitted files`
