@@ -170,3 +170,21 @@ export interface RoutingMethodsReport {
   top_model: string | null;
   data: RoutingMethodRow[];
 }
+
+/** One upstream provider as GET /admin/providers lists it. */
+export interface ProviderInfo {
+  name: string;
+  configured: boolean;
+  reachable: boolean | null;
+  upstream_url: string | null;
+  models: string[];
+  deployments: {
+    name: string;
+    upstream_url: string;
+    reachable: boolean;
+    weight: number;
+    healthy: boolean;
+    failures: number;
+    cooling_until: string | null;
+  }[];
+}

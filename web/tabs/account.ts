@@ -9,6 +9,7 @@ import { Confirm } from "../ui/dialog.ts";
 import { Empty, ErrorNote, Loading, Progress } from "../ui/parts.ts";
 import { useResource } from "../ui/resource.ts";
 import { Section, type TabProps, useTeams } from "./common.ts";
+import { ProvidersSection } from "./providers.ts";
 
 const unlimited = (n: number | null, fmt: (n: number) => string) => (n === null ? "unlimited" : fmt(n));
 const price = (p: Plan) =>
@@ -84,6 +85,7 @@ export function AccountTab({ principal, params }: TabProps) {
           <//>`
         : null
     }
+    <${ProvidersSection} />
     ${
       changing && account.data
         ? html`<${ChangePlan} team=${account.data.team} plan=${changing} onClose=${() => setChanging(null)} onDone=${() => {
