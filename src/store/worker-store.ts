@@ -217,7 +217,9 @@ export async function openSqliteWorkers(path: string, opts: WorkerStoreOptions =
   const file = path === ":memory:" ? path : resolve(path);
   const busyTimeoutMs = opts.busyTimeoutMs ?? 5000;
   const writer = await LaneWorker.start("snodus-sqlite-write", file, { migrate: true, busyTimeoutMs });
-  // The read lanes start on first use: a CLI command that only writes never pays for them.
+  // Every lane starts now, not on first use: a thread (and its descriptors) created in the middle of
+  // traffic can fail when the process is short of file descriptors, and Bun then exits; the CLI,
+  // which would not use them, opens its store inline instead.
   const readers = new Map<Lane, Promise<LaneWorker>>();
   let closing: Promise<void> | null = null;
   const lane = (l: Lane): Promise<LaneWorker> => {
@@ -232,6 +234,7 @@ export async function openSqliteWorkers(path: string, opts: WorkerStoreOptions =
     return w;
   };
   const route = async (op: StoreOp, args: unknown[]) => (await lane(laneOf(op))).call(op, args);
+  if (file !== ":memory:") await Promise.all((["read", "report"] as const).map(lane));
 
   const groups: Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>> = {};
   for (const [group, names] of Object.entries(METHODS)) {

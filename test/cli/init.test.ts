@@ -196,7 +196,8 @@ for (const dialect of DIALECTS) {
 
       const list = async (what: string) => {
         const r = await runSnodus([what, "list", "--json"], env);
-        return JSON.parse(r.stdout) as unknown[];
+        // --json lists have the admin API's paged shape: {data, total, limit, offset}.
+        return (JSON.parse(r.stdout) as { data: unknown[] }).data;
       };
       expect(await list("teams")).toHaveLength(1);
       expect(await list("users")).toHaveLength(1);
@@ -218,7 +219,7 @@ describe("init's other paths", () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim().split("\n")).toHaveLength(1);
     expect(bad.stderr).toContain("--url must be an http(s) URL");
-    expect(JSON.parse((await runSnodus(["teams", "list", "--json"], env)).stdout)).toEqual([]);
+    expect(JSON.parse((await runSnodus(["teams", "list", "--json"], env)).stdout).data).toEqual([]);
 
     const byAddr = await initJson(env, "--team", "Acme", "--email", "ops@acme.test");
     expect(byAddr.base_url).toBe("http://127.0.0.1:9090");

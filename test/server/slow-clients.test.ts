@@ -99,7 +99,9 @@ describe(`${SLOW} slow connections with ulimit -n ${FD_LIMIT}`, () => {
         signal: AbortSignal.timeout(50_000),
       }),
     );
-    const answers = await Promise.all([...health, ...messages]);
+    const answers = await Promise.all([...health, ...messages]).catch((err) => {
+      throw new Error(`${err}\n--- gateway log (exit ${serve.proc.exitCode}):\n${serve.logs().slice(-3000)}`);
+    });
     expect(answers.map((r) => r.status)).toEqual(Array(10).fill(200));
     // The gateway is still the same process: it did not fall over for lack of descriptors.
     expect(serve.proc.exitCode).toBeNull();

@@ -57,10 +57,13 @@ export function planRoute(ctx: ProxyContext, request: DoorRequest, identity: Key
       );
     }
     model = tiers[tier] as string;
+    // Reasons start with their tier ("top tier: …"); a moved decision names where it went and why.
+    const prefix = `${decision.tier} tier: `;
+    const why = decision.reason.startsWith(prefix) ? decision.reason.slice(prefix.length) : decision.reason;
     const reason =
       tier === decision.tier
         ? decision.reason
-        : `${tier} tier (the ${decision.tier} tier's model is not allowed for this key): ${decision.reason}`;
+        : `${tier} tier: ${why} (${decision.tier} tier not allowed for this key)`;
     routing = { routedFrom: "auto", method: decision.method, reason };
   } else if (!modelAllowed(identity, model)) {
     throw forbidden(
