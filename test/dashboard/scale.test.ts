@@ -201,6 +201,8 @@ describe("Activity filters search the whole log", () => {
     await page.getByLabel("Status").selectOption("5xx");
     await page.waitForFunction(() => document.querySelectorAll("table.activity tbody tr").length === 5);
     await page.getByRole("button", { name: "Clear filters" }).click();
+    // Clearing navigates (the filters live in the URL); typing before that lands would race it.
+    await page.waitForFunction(() => document.querySelectorAll("table.activity tbody tr").length === 100);
 
     await page.getByLabel("Request id").fill("req_rare_3");
     await page.getByLabel("Request id").press("Enter");
