@@ -5,7 +5,14 @@
 // loop serving /v1/* (see worker-store.ts).
 import { openSqliteDirect } from "./sqlite.ts";
 import type { Store } from "./types.ts";
-import { type FromWorker, type StoreOp, type ToWorker, toWire } from "./worker-protocol.ts";
+import {
+  type FromWorker,
+  SPEND_BATCH_OP,
+  type StoreOp,
+  type ToWorker,
+  toWire,
+  unpackSpendRows,
+} from "./worker-protocol.ts";
 
 declare const self: Worker;
 
@@ -45,7 +52,8 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
   }
   try {
     if (!store) throw new Error("store is closed");
-    const value = await method(store, msg.op)(...msg.args);
+    const args = msg.op === SPEND_BATCH_OP ? [unpackSpendRows(msg.args[0] as string)] : msg.args;
+    const value = await method(store, msg.op)(...args);
     send({ t: "result", id: msg.id, value });
   } catch (err) {
     send({ t: "error", id: msg.id, error: toWire(err) });

@@ -10,8 +10,15 @@
 // and a read issued after a write resolved sees it (the write committed before it answered).
 import { resolve } from "node:path";
 import type { SqliteOpenOptions } from "./sqlite.ts";
-import type { Store } from "./types.ts";
-import { type FromWorker, fromWire, type StoreOp, type ToWorker } from "./worker-protocol.ts";
+import type { SpendRow, Store } from "./types.ts";
+import {
+  type FromWorker,
+  fromWire,
+  packSpendRows,
+  SPEND_BATCH_OP,
+  type StoreOp,
+  type ToWorker,
+} from "./worker-protocol.ts";
 
 type Lane = "write" | "read" | "report";
 type Group = "teams" | "users" | "keys" | "plans" | "spend";
@@ -188,7 +195,8 @@ class LaneWorker {
           reject(err);
         },
       });
-      this.#post({ t: "call", id, op, args });
+      const payload = op === SPEND_BATCH_OP ? [packSpendRows(args[0] as SpendRow[])] : args;
+      this.#post({ t: "call", id, op, args: payload });
     });
   }
 
