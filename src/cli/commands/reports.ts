@@ -3,6 +3,7 @@
 import type { Config } from "../../config/env.ts";
 import { monthStart, nextMonthStart } from "../../modules/account/month.ts";
 import { accountSummary, progress } from "../../modules/account/service.ts";
+import { providerView } from "../../modules/admin/views.ts";
 import { listProviders } from "../../providers/catalog.ts";
 import { ProviderRegistry } from "../../providers/registry.ts";
 import { VERSION } from "../../version.ts";
@@ -22,14 +23,8 @@ interface StatusSummary {
   gateway?: string;
 }
 
-interface RemoteProvider {
-  name: string;
-  configured: boolean;
-  reachable: boolean | null;
-  upstream_url: string | null;
-  models: string[];
-  deployments: { name: string; upstream_url: string; reachable: boolean; weight: number; healthy: boolean }[];
-}
+/** One provider in the admin API's shape (`GET /admin/providers`). */
+type ProviderJson = ReturnType<typeof providerView>;
 
 function printStatus(ctx: CliContext, s: StatusSummary): void {
   if (ctx.json) {
@@ -51,7 +46,7 @@ async function remoteStatus(config: Config, url: string, now: number): Promise<S
   type Paged = { total: number; data: { status?: string }[] };
   const [health, providers, teams, users, daily] = await Promise.all([
     remoteGet<{ version: string; store: { dialect: string; status: string } }>(config, url, "health"),
-    remoteGet<{ data: RemoteProvider[] }>(config, url, "admin/providers"),
+    remoteGet<{ data: ProviderJson[] }>(config, url, "admin/providers"),
     remoteGet<Paged>(config, url, "admin/teams?limit=1"),
     remoteGet<Paged>(config, url, "admin/users?limit=1"),
     remoteGet<{
@@ -134,36 +129,12 @@ export const reportCommands: Command[] = [
     flags: { ...URL_FLAG, ...JSON_FLAG },
     async run(ctx, flags) {
       const url = stringFlag(flags, "url");
-      // With --url, the running gateway's own view (its admin API probes reachability at each call).
-      const providers = url
-        ? (await remoteGet<{ data: RemoteProvider[] }>(ctx.config, url, "admin/providers")).data.map((p) => ({
-            name: p.name,
-            configured: p.configured,
-            reachable: p.reachable,
-            upstreamUrl: p.upstream_url,
-            models: p.models,
-            deployments: p.deployments.map((d) => ({ ...d, upstreamUrl: d.upstream_url })),
-          }))
-        : await new ProviderRegistry(ctx.config, fetch, ctx.log).status();
-      if (ctx.json)
-        ctx.print(
-          json({
-            data: providers.map((p) => ({
-              name: p.name,
-              configured: p.configured,
-              reachable: p.reachable,
-              upstream_url: p.upstreamUrl,
-              models: p.models,
-              deployments: p.deployments.map((d) => ({
-                name: d.name,
-                upstream_url: d.upstreamUrl,
-                reachable: d.reachable,
-                weight: d.weight,
-                healthy: d.healthy,
-              })),
-            })),
-          }),
-        );
+      // With --url, the running gateway's own view (its admin API probes reachability at each call);
+      // either way the shape is the admin API's.
+      const providers: ProviderJson[] = url
+        ? (await remoteGet<{ data: ProviderJson[] }>(ctx.config, url, "admin/providers")).data
+        : (await new ProviderRegistry(ctx.config, fetch, ctx.log).status()).map(providerView);
+      if (ctx.json) ctx.print(json({ data: providers }));
       else
         ctx.print(
           table(
@@ -172,8 +143,8 @@ export const reportCommands: Command[] = [
               p.name,
               p.configured,
               p.reachable === null ? "—" : p.reachable ? "yes" : "NO",
-              p.upstreamUrl,
-              // Health here is this process's view: reachable now, and the weight each one gets.
+              p.upstream_url,
+              // Health is the answering process's view: reachable now, and the weight each one gets.
               p.deployments.length === 0
                 ? "—"
                 : p.deployments

@@ -3,7 +3,7 @@ import { Elysia } from "elysia";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
 import { NO_QUERY } from "./query.ts";
 import { PlanList, ProviderList, READ_ERRORS } from "./schemas.ts";
-import { planView } from "./views.ts";
+import { planView, providerView } from "./views.ts";
 
 export function catalogRoutes(deps: AdminDeps, auth: AdminAuth) {
   return new Elysia({ prefix: "/admin" })
@@ -17,22 +17,7 @@ export function catalogRoutes(deps: AdminDeps, auth: AdminAuth) {
       "/providers",
       // Reachability is checked at each call: an operator asking wants to know now.
       async () => ({
-        data: (await deps.providers.status()).map((p) => ({
-          name: p.name,
-          configured: p.configured,
-          reachable: p.reachable,
-          upstream_url: p.upstreamUrl,
-          models: p.models,
-          deployments: p.deployments.map((d) => ({
-            name: d.name,
-            upstream_url: d.upstreamUrl,
-            reachable: d.reachable,
-            weight: d.weight,
-            healthy: d.healthy,
-            failures: d.failures,
-            cooling_until: d.coolingUntil === null ? null : new Date(d.coolingUntil).toISOString(),
-          })),
-        })),
+        data: (await deps.providers.status()).map(providerView),
       }),
       {
         ...NO_QUERY,

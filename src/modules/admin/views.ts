@@ -1,4 +1,5 @@
 // Store rows as the admin API shows them: snake_case, ISO timestamps, never a key's hash or secret.
+import type { ProviderStatus } from "../../providers/registry.ts";
 import type { ApiKey, Plan, Team, TeamKey, User } from "../../store/types.ts";
 import type { AccountSummary, Progress } from "../account/service.ts";
 
@@ -93,3 +94,23 @@ export const pageOf = <T>(data: T[], total: number, page: { limit: number; offse
   limit: page.limit,
   offset: page.offset,
 });
+
+/** A provider as `/admin/providers` and `snodus providers --json` show it (the same fields, snake_case). */
+export function providerView(p: ProviderStatus) {
+  return {
+    name: p.name,
+    configured: p.configured,
+    reachable: p.reachable,
+    upstream_url: p.upstreamUrl,
+    models: p.models,
+    deployments: p.deployments.map((d) => ({
+      name: d.name,
+      upstream_url: d.upstreamUrl,
+      reachable: d.reachable,
+      weight: d.weight,
+      healthy: d.healthy,
+      failures: d.failures,
+      cooling_until: d.coolingUntil === null ? null : new Date(d.coolingUntil).toISOString(),
+    })),
+  };
+}
