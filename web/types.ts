@@ -145,6 +145,7 @@ export interface SpendRow {
   routing_reason: string | null;
   tags: string[];
   end_user: string | null;
+  deployment: string | null;
 }
 
 export interface RecentReport {

@@ -9,6 +9,7 @@ import type { KeyReport, ModelReport, RecentReport, SpendRow, UserReport } from 
 import { Empty, ErrorNote, Loading, Time } from "../ui/parts.ts";
 import { useResource } from "../ui/resource.ts";
 import { type TabProps, TeamPicker, useNames } from "./common.ts";
+import { RequestDetail } from "./request-detail.ts";
 
 const PAGE = 100;
 const LIVE_MS = 5000;
@@ -48,6 +49,7 @@ export function ActivityTab({ principal, params }: TabProps) {
   };
   const queryKey = JSON.stringify(query);
   const [live, setLive] = useState(true);
+  const [detail, setDetail] = useState<string | null>(null);
   const [older, setOlder] = useState<SpendRow[]>([]);
   const [cursor, setCursor] = useState<string | null | undefined>(undefined);
   const [olderError, setOlderError] = useState<ApiError | null>(null);
@@ -219,6 +221,7 @@ export function ActivityTab({ principal, params }: TabProps) {
                         <th scope="col" class="num">Duration</th>
                         <th scope="col">Status</th>
                         <th scope="col">Routed from</th>
+                        <th scope="col">Request</th>
                       </tr>
                     </thead>
                     <tbody>
@@ -234,6 +237,7 @@ export function ActivityTab({ principal, params }: TabProps) {
                           <td data-label="Duration" class="num">${duration(r.duration_ms)}</td>
                           <td data-label="Status"><${Status} code=${r.status} stream=${r.stream} /></td>
                           <td data-label="Routed from">${r.routed_from ? html`<span><span class="badge route" title=${r.routing_reason ?? ""}>${r.routed_from}</span> <span class="muted small">${r.routing_reason ?? ""}</span></span>` : html`<span class="muted">—</span>`}</td>
+                          <td data-label="Request"><button type="button" class="link" title=${r.request_id} onClick=${() => setDetail(r.request_id)}>Details</button></td>
                         </tr>`,
                       )}
                     </tbody>
@@ -248,6 +252,7 @@ export function ActivityTab({ principal, params }: TabProps) {
       }
       ${latest.data ? html`<p class="fine">Showing ${int(shown.length)} ${filtered ? "matching " : ""}requests${nextCursor ? " (more below)" : ""}${live ? ` · refreshing every ${LIVE_MS / 1000} s` : ""}.</p>` : null}
     </section>
+    ${detail ? html`<${RequestDetail} requestId=${detail} teamId=${teamId} onClose=${() => setDetail(null)} />` : null}
   </div>`;
 }
 

@@ -81,6 +81,9 @@ const spendProps = {
   routing_reason: t.Nullable(t.String()),
   tags: t.Array(t.String(), { description: "x-snodus-tags of the request" }),
   end_user: t.Nullable(t.String({ description: "The end user the client named" })),
+  deployment: t.Nullable(
+    t.String({ description: "Which of the provider's deployments served it; null when it has one" }),
+  ),
 };
 export const RecentReport = t.Object(
   {

@@ -222,6 +222,7 @@ export function spendView(row: SpendRow) {
     routing_reason: row.routingReason,
     tags: row.tags ? row.tags.split(",") : [],
     end_user: row.endUser ?? null,
+    deployment: row.deployment ?? null,
   };
 }
 
