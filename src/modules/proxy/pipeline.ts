@@ -25,9 +25,10 @@ export async function runPipeline(
   request: Request,
   requestId: string,
 ): Promise<Response> {
-  const span = ctx.tracing.request(request.headers, door.protocol, new URL(request.url).pathname);
+  const url = new URL(request.url);
+  const span = ctx.tracing.request(request.headers, door.protocol, url.pathname);
   try {
-    return await traced(ctx, door, request, requestId, span);
+    return await traced(ctx, door, request, requestId, span, url);
   } catch (err) {
     // Refusals and failures end the request span here; a success ends it with its last attempt.
     span.end(err instanceof GatewayError ? err.status : 500);
@@ -41,16 +42,15 @@ async function traced(
   request: Request,
   requestId: string,
   span: RequestTrace,
+  url: URL,
 ): Promise<Response> {
   const startedAt = ctx.now();
   const identity = await authenticate(request.headers, ctx.keys, startedAt);
   const body = await readJsonBody(request);
-  const parsed = translating(() => door.parse(body.json));
-  // Passthrough never walks the body; translation and routing do, recursively: a hostile nesting
-  // depth is refused before either runs.
-  const walks =
-    parsed.model === "auto" || !ctx.providers.resolve(parsed.model)?.provider.passthrough[door.protocol];
-  if (walks) assertShallow(body.bytes);
+  const parsed = shallowWhenWalked(
+    translating(() => door.parse(body.json)),
+    body.bytes,
+  );
   const plan = translating(() => planRoute(ctx, parsed, identity));
   if (plan.skipped.length)
     ctx.log.info("fallbacks the key may not use were skipped", {
@@ -75,6 +75,7 @@ async function traced(
       startedAt,
       tagged,
       span,
+      url,
     });
   } finally {
     slot.drop();
@@ -90,6 +91,8 @@ interface Prepared {
   startedAt: number;
   tagged: Attribution;
   span: RequestTrace;
+  /** The client's URL: its path picks a passthrough route, its query string travels with it. */
+  url: URL;
 }
 
 /** Tries each candidate (and each deployment of it) until one answers or the last one fails. */
@@ -98,9 +101,8 @@ async function attempts(
   door: Door,
   request: Request,
   requestId: string,
-  { identity, body, parsed, plan, slot, startedAt, tagged, span }: Prepared,
+  { identity, body, parsed, plan, slot, startedAt, tagged, span, url: clientUrl }: Prepared,
 ): Promise<Response> {
-  const clientUrl = new URL(request.url);
   let firstAdmission: Admission | null = null;
   // Deployments of the current model this request already went to (several keys or replicas).
   const tried = new Set<string>();
@@ -253,6 +255,25 @@ async function attempts(
   }
   // Only reachable when every fallback lacked a provider after the first was refused.
   throw new GatewayError(502, "api_error", "No fallback model could take the request");
+}
+
+/**
+ * Passthrough never walks the body; translation and routing do, recursively, and always through
+ * `pivot()`. So the nesting-depth check runs once, on the first call to it — for the primary model,
+ * a fallback or the router alike — and a body only ever passed through is never scanned.
+ */
+function shallowWhenWalked<R extends DoorRequest>(parsed: R, bytes: Uint8Array): R {
+  const pivot = parsed.pivot;
+  if (!pivot) return parsed;
+  let checked = false;
+  return {
+    ...parsed,
+    pivot: () => {
+      if (!checked) assertShallow(bytes);
+      checked = true;
+      return pivot();
+    },
+  };
 }
 
 /** A client body the translators cannot carry is the client's mistake: 400, in its protocol. */
