@@ -5,6 +5,7 @@ import { decodeThinking } from "../../doors/openai-responses/reasoning.ts";
 import { createResponsesStreamMeter, responsesUsage } from "../../doors/openai-responses/usage.ts";
 import { upstreamRequestHeaders } from "../../http/headers.ts";
 import { rewriteModel } from "../../modules/proxy/rewrite-model.ts";
+import { emptyUsage } from "../../pricing/usage.ts";
 import type { PassthroughRoute, ProviderTarget } from "../types.ts";
 import { createOpenAIStreamMeter, ensureIncludeUsage } from "./stream-usage.ts";
 import { openAIUsage } from "./to-anthropic.ts";
@@ -131,13 +132,7 @@ export const embeddingsPassthrough: PassthroughRoute = {
   meter: () => ({
     push: (chunk) => chunk,
     end: () => new Uint8Array(0),
-    usage: {
-      inputTokens: 0,
-      outputTokens: 0,
-      cacheCreationInputTokens: 0,
-      cacheCreation1hInputTokens: 0,
-      cacheReadInputTokens: 0,
-    },
+    usage: emptyUsage(),
     endedCleanly: () => true,
     sawError: () => false,
   }),
