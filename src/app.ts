@@ -2,9 +2,8 @@
 import { Elysia } from "elysia";
 import type { Config } from "./config/env.ts";
 import { configuredPrice } from "./config/providers-file.ts";
-import { errorResponse, GatewayError, notFound, protocolForPath } from "./errors.ts";
 import { idleTimeouts } from "./http/idle.ts";
-import { knownError } from "./http/known-errors.ts";
+import { errorAnswer } from "./http/error-answer.ts";
 import type { Logger } from "./log.ts";
 import { adminRoutes } from "./modules/admin/index.ts";
 import { type AlertDedup, MemoryDedup } from "./modules/alerts/dedup.ts";
@@ -21,8 +20,8 @@ import { metricsRoutes } from "./modules/metrics/index.ts";
 import { Metrics } from "./modules/metrics/metrics.ts";
 import type { ProxyContext } from "./modules/proxy/context.ts";
 import { proxyRoutes } from "./modules/proxy/index.ts";
+import { nativeProxyRoutes } from "./modules/proxy/native-routes.ts";
 import { Inflight } from "./modules/proxy/inflight.ts";
-import { requestIdOf } from "./modules/proxy/request-id.ts";
 import { signupRoutes } from "./modules/signup/index.ts";
 import { SpendRecorder } from "./modules/spend/recorder.ts";
 import { createTracing, noTracing, type Tracing } from "./modules/tracing/tracing.ts";
@@ -171,24 +170,13 @@ export function createApp(deps: AppDeps) {
 }
 
 function buildApp(deps: AppDeps, proxy: ProxyContext, limitStore: LimitStore) {
-  return new Elysia({ name: "snodus" })
+  return new Elysia({
+    name: "snodus",
+    // The hot /v1 POST routes skip the framework when served by Bun (native-routes.ts).
+    serve: { routes: nativeProxyRoutes(proxy, deps.log, deps.config.idleTimeoutS) },
+  })
     .use(idleTimeouts(deps.config.idleTimeoutS))
-    .onError(({ code, error, request, path }) => {
-      const protocol = protocolForPath(path);
-      const requestId = requestIdOf(request);
-      // GatewayErrors, the services' typed errors (404/409/422/403) and Elysia's PARSE/VALIDATION.
-      const known = knownError(code, error);
-      if (known) return errorResponse(protocol, known, requestId);
-      if (code === "NOT_FOUND")
-        return errorResponse(protocol, notFound(`No route for ${request.method} ${path}`), requestId);
-      // Anything else is a bug: log it once with the request id; the client gets a generic 500.
-      deps.log.error("unhandled error", {
-        requestId,
-        path,
-        err: error instanceof Error ? error : String(error),
-      });
-      return errorResponse(protocol, new GatewayError(500, "api_error", "Internal gateway error"), requestId);
-    })
+    .onError(({ code, error, request, path }) => errorAnswer(deps.log, code, error, request, path))
     .use(
       healthRoutes({
         store: deps.store,

@@ -5,6 +5,7 @@ import { messagesDoor } from "../../doors/anthropic-messages/door.ts";
 import { embeddingsDoor } from "../../doors/embeddings/door.ts";
 import { chatDoor } from "../../doors/openai-chat/door.ts";
 import { responsesDoor } from "../../doors/openai-responses/door.ts";
+import type { Door } from "../../doors/types.ts";
 import { errorResponse, GatewayError } from "../../errors.ts";
 import { authenticate } from "../auth/authenticate.ts";
 import type { ProxyContext } from "./context.ts";
@@ -19,29 +20,26 @@ import { tracked } from "./tracked.ts";
 // Proxy routes take the raw body: Elysia must not parse (and normalise away) fields we pass through.
 const RAW = { parse: "none" } as const;
 
+/** The doors behind the hot POST routes, also served as Bun-native routes (native-routes.ts). */
+export const HOT_DOORS = {
+  "/v1/messages": messagesDoor,
+  "/v1/chat/completions": chatDoor,
+  "/v1/responses": responsesDoor,
+  "/v1/embeddings": embeddingsDoor,
+} as const;
+
+/** A door's request handler: the pipeline, counted in flight from the first byte. */
+export function doorHandler(ctx: ProxyContext, door: Door) {
+  return tracked(ctx, ({ request }) => runPipeline(ctx, door, request, requestIdOf(request)));
+}
+
 export function proxyRoutes(ctx: ProxyContext) {
   return (
     new Elysia({ name: "proxy" })
-      .post(
-        "/v1/messages",
-        tracked(ctx, ({ request }) => runPipeline(ctx, messagesDoor, request, requestIdOf(request))),
-        RAW,
-      )
-      .post(
-        "/v1/chat/completions",
-        tracked(ctx, ({ request }) => runPipeline(ctx, chatDoor, request, requestIdOf(request))),
-        RAW,
-      )
-      .post(
-        "/v1/responses",
-        tracked(ctx, ({ request }) => runPipeline(ctx, responsesDoor, request, requestIdOf(request))),
-        RAW,
-      )
-      .post(
-        "/v1/embeddings",
-        tracked(ctx, ({ request }) => runPipeline(ctx, embeddingsDoor, request, requestIdOf(request))),
-        RAW,
-      )
+      .post("/v1/messages", doorHandler(ctx, HOT_DOORS["/v1/messages"]), RAW)
+      .post("/v1/chat/completions", doorHandler(ctx, HOT_DOORS["/v1/chat/completions"]), RAW)
+      .post("/v1/responses", doorHandler(ctx, HOT_DOORS["/v1/responses"]), RAW)
+      .post("/v1/embeddings", doorHandler(ctx, HOT_DOORS["/v1/embeddings"]), RAW)
       .post(
         "/v1/messages/count_tokens",
         tracked(ctx, ({ request }) => handleCountTokens(ctx, request)),
