@@ -4,7 +4,7 @@ import { errorAnswer } from "../../http/error-answer.ts";
 import { restoreIdleAfter } from "../../http/idle.ts";
 import type { Logger } from "../../log.ts";
 import type { ProxyContext } from "./context.ts";
-import { HOT_DOORS, doorHandler } from "./index.ts";
+import { doorHandler, HOT_DOORS } from "./index.ts";
 
 /** What a Bun-native route handler receives besides the request (the slice of Bun's Server used here). */
 export interface NativeServer {
