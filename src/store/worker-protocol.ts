@@ -58,15 +58,59 @@ export function fromWire(w: WireError): Error {
 
 /**
  * Spend batches cross to the write lane as one JSON string: structured cloning hundreds of row objects
- * (with a Date each) cost the event loop ~2.6 µs a row, a string ~0.5 µs. Dates travel as ISO strings.
+ * (with a Date each) cost the event loop ~2.6 µs a row, a string ~0.5 µs. Each row is an array of its
+ * values in SPEND_COLUMNS' order (no key repeated per row) with the time as epoch milliseconds.
  */
 export const SPEND_BATCH_OP: StoreOp = "spend.insertMany";
 
+/** Every SpendRow field, once: the compiler refuses a field added to SpendRow and not listed here. */
+const SPEND_FIELDS: Record<keyof SpendRow, true> = {
+  id: true,
+  createdAt: true,
+  apiKeyId: true,
+  userId: true,
+  teamId: true,
+  model: true,
+  provider: true,
+  inputTokens: true,
+  outputTokens: true,
+  cacheCreationInputTokens: true,
+  cacheReadInputTokens: true,
+  costMicros: true,
+  durationMs: true,
+  status: true,
+  stream: true,
+  routedFrom: true,
+  routingMethod: true,
+  routingReason: true,
+  requestId: true,
+  deployment: true,
+  tags: true,
+  endUser: true,
+};
+const SPEND_COLUMNS = Object.keys(SPEND_FIELDS) as (keyof SpendRow)[];
+
+type Packed = (string | number | boolean | null)[];
+
 export function packSpendRows(rows: readonly SpendRow[]): string {
-  return JSON.stringify(rows);
+  const out: Packed[] = new Array(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as SpendRow;
+    const values: Packed = new Array(SPEND_COLUMNS.length);
+    for (let c = 0; c < SPEND_COLUMNS.length; c++) {
+      const key = SPEND_COLUMNS[c] as keyof SpendRow;
+      values[c] = key === "createdAt" ? row.createdAt.getTime() : ((row[key] ?? null) as Packed[number]);
+    }
+    out[r] = values;
+  }
+  return JSON.stringify(out);
 }
 
 export function unpackSpendRows(packed: string): SpendRow[] {
-  const rows = JSON.parse(packed) as (Omit<SpendRow, "createdAt"> & { createdAt: string })[];
-  return rows.map((row) => ({ ...row, createdAt: new Date(row.createdAt) }));
+  return (JSON.parse(packed) as Packed[]).map((values) => {
+    const row: Record<string, unknown> = {};
+    for (let c = 0; c < SPEND_COLUMNS.length; c++) row[SPEND_COLUMNS[c] as string] = values[c];
+    row.createdAt = new Date(values[SPEND_COLUMNS.indexOf("createdAt")] as number);
+    return row as unknown as SpendRow;
+  });
 }
