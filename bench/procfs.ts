@@ -1,6 +1,6 @@
 // Reads a process group's memory (VmRSS) and CPU time from /proc, for the benchmark's system under test.
 
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 /** Resident memory of the given processes, summed, in KiB (a process that is gone counts 0). */
 export function rssKb(pids: number[]): number {
@@ -31,6 +31,36 @@ export function cpuMs(pids: number[]): number {
     }
   }
   return (ticks * 1000) / TICKS_PER_SECOND;
+}
+
+/**
+ * CPU time of the given processes by thread name (Bun names its threads: "bun" or the executable for
+ * the JavaScript thread, "HeapHelper" for the collector's, "snodus-sqlite-w" for a named worker…), in ms.
+ */
+export function cpuMsByThread(pids: number[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const pid of pids) {
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue; // gone
+    }
+    for (const tid of tasks) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+        const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+        // The process's first thread runs the JavaScript event loop, whatever the executable is called.
+        const key = tid === String(pid) ? "main (JS event loop)" : name;
+        out[key] = (out[key] ?? 0) + ms;
+      } catch {
+        // thread gone
+      }
+    }
+  }
+  return out;
 }
 
 /** "1,2,3" → [1, 2, 3]. */

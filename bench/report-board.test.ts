@@ -1,7 +1,7 @@
 // The board-style figures read from a bench run: req/s under a p99 bound, and the estimate through Portkey.
 
 import { describe, expect, test } from "bun:test";
-import { BOARD, boardEstimateUs, sweepRows } from "./report-board.ts";
+import { BOARD, boardEstimateUs, boardSection, sweepRows } from "./report-board.ts";
 import type { LoadResult, Sut, WrkResult } from "./report-format.ts";
 
 const pct = (p99: number) => ({ p50: p99 / 2, p90: p99, p99, p999: p99, max: p99, mean: p99 / 2 });
@@ -66,5 +66,35 @@ describe("estimate on the board's rig", () => {
   test("an added p99 within noise counts as 0.05 ms, and nothing is estimated without Portkey", () => {
     expect(boardEstimateUs(-0.2, 5)).toBeCloseTo((BOARD.portkeyAddedP99Us * 0.05) / 5);
     expect(boardEstimateUs(1, undefined)).toBeUndefined();
+  });
+});
+
+describe("CPU by thread at concurrency 8", () => {
+  test("each thread group's time is divided by the requests answered", () => {
+    const sut: Sut = {
+      rssStartKb: 0,
+      rssPeakKb: 0,
+      rssEndKb: 0,
+      cpuMs: 1000,
+      cpuShare: 1,
+      cpuByThreadMs: {
+        "main (JS event loop)": 600,
+        "snodus-sqlite-w": 200,
+        "snodus-sqlite-r": 50,
+        HeapHelper: 100,
+        JITWorker: 50,
+      },
+    };
+    const { lines } = boardSection({
+      targets: ["gw"],
+      name: (t) => t,
+      wrk: (_t, s) => (s === "c8" ? { ...wrk(10_000), sut } : undefined),
+      load: () => undefined,
+      sweepSteps: () => [],
+    });
+    const text = lines.join("\n");
+    const section = text.slice(text.indexOf("### Where the CPU"));
+    // 600 ms / 10 000 requests = 60 µs; lanes 25, GC 10, the JIT thread 5; 100 in all.
+    expect(section).toContain("\n| gw | 60 | 25 | 10 | 5 | 100 |\n");
   });
 });

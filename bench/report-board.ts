@@ -183,6 +183,37 @@ export function boardSection(i: Input): { lines: string[]; summary: unknown } {
     add();
   }
 
+  // ---- where that CPU goes, by thread ----
+  const threaded = atEight.filter((t) => i.wrk(t, "c8")?.sut?.cpuByThreadMs);
+  if (threaded.length) {
+    add("### Where the CPU per request at concurrency 8 goes, by thread (µs per request)");
+    add();
+    const split = (t: string) => {
+      const w = i.wrk(t, "c8") as Wrk;
+      const per = (ms: number) => (ms * 1000) / Math.max(1, w.requests);
+      const by = w.sut?.cpuByThreadMs ?? {};
+      const main = per(by["main (JS event loop)"] ?? 0);
+      const sqlite = per(sumWhere(by, (n) => n.startsWith("snodus-sqlite")));
+      const gc = per(sumWhere(by, (n) => n === "HeapHelper"));
+      const all = per(sumWhere(by, () => true));
+      return [i.name(t), int(main), int(sqlite), int(gc), int(all - main - sqlite - gc), int(all)];
+    };
+    add(
+      table(
+        [
+          "target",
+          "JS event loop",
+          "SQLite worker lanes",
+          "GC helper threads",
+          "other threads",
+          "all threads",
+        ],
+        threaded.map(split),
+      ),
+    );
+    add();
+  }
+
   // ---- sweep ----
   const rows = sweepRows(i);
   if (rows.length) {
@@ -259,4 +290,10 @@ export function boardSection(i: Input): { lines: string[]; summary: unknown } {
       boardEstimateUs: Object.fromEntries(estimated.map((e) => [e.target, e.boardUs])),
     },
   };
+}
+
+function sumWhere(by: Record<string, number>, pick: (name: string) => boolean): number {
+  let sum = 0;
+  for (const [name, ms] of Object.entries(by)) if (pick(name)) sum += ms;
+  return sum;
 }

@@ -13,6 +13,8 @@ export interface Sut {
   rssPeakKb: number;
   rssEndKb: number;
   cpuMs: number;
+  /** The same time by thread name (bench/procfs.ts cpuMsByThread); absent in older results. */
+  cpuByThreadMs?: Record<string, number>;
   cpuShare: number;
   cpuUsPerRequest?: number | null;
   otherOnSutCore?: number | null;

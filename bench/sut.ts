@@ -4,7 +4,7 @@
 
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { coreTimes, cpuMs, parsePids, rssKb } from "./procfs.ts";
+import { coreTimes, cpuMs, cpuMsByThread, parsePids, rssKb } from "./procfs.ts";
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
@@ -13,6 +13,7 @@ const { values } = parseArgs({
 const pids = parsePids(values.pids);
 const started = performance.now();
 const cpuStart = cpuMs(pids);
+const threadsStart = cpuMsByThread(pids);
 const core = values["sut-cpu"] === undefined ? -1 : Number(values["sut-cpu"]);
 const coreStart = coreTimes(core);
 const rssStartKb = rssKb(pids);
@@ -26,12 +27,20 @@ function finish(): void {
   const wallMs = performance.now() - started;
   const cpu = cpuMs(pids) - cpuStart;
   const coreEnd = coreTimes(core);
+  // Threads that exited meanwhile are not counted here (cpuMs above, from the processes, counts them).
+  const threadsEnd = cpuMsByThread(pids);
+  const cpuByThreadMs = Object.fromEntries(
+    Object.entries(threadsEnd)
+      .map(([name, ms]) => [name, Math.round(ms - (threadsStart[name] ?? 0))] as const)
+      .filter(([, ms]) => ms > 0),
+  );
   const result = {
     pids,
     rssStartKb,
     rssPeakKb: Math.max(rssPeakKb, rssKb(pids)),
     rssEndKb: rssKb(pids),
     cpuMs: Math.round(cpu),
+    cpuByThreadMs,
     cpuShare: Math.round((cpu / Math.max(1, wallMs)) * 100) / 100,
     // Whatever else ran on the system under test's core (other people's jobs, the host taking the vCPU).
     otherOnSutCore:
