@@ -129,7 +129,8 @@ export function phraseMatcher(lists: readonly PhraseList[]): PhraseMatcher {
 
   return {
     scan(text) {
-      const found = lists.map(() => new Set<string>());
+      // Most lists match nothing in a turn: their sets are made on the first match only.
+      const found: Array<Set<string> | undefined> = new Array(n);
       // Per list, where its search resumes: after its last match, as a global regex's lastIndex.
       const resume = new Int32Array(n);
       const len = text.length;
@@ -153,7 +154,7 @@ export function phraseMatcher(lists: readonly PhraseList[]): PhraseMatcher {
               if (cand.list[k] === l && (best < 0 || (cand.rank[k] ?? 0) < (cand.rank[best] ?? 0))) best = k;
             if (best < 0) continue;
             const end = cand.end[best] ?? p;
-            found[l]?.add(text.slice(p, end));
+            (found[l] ??= new Set()).add(text.slice(p, end));
             resume[l] = end;
           }
         }
@@ -161,7 +162,9 @@ export function phraseMatcher(lists: readonly PhraseList[]): PhraseMatcher {
         p++;
         while (p < len && isWordChar(text.charCodeAt(p))) p++;
       }
-      return found.map((s) => [...s]);
+      const out: string[][] = [];
+      for (let l = 0; l < n; l++) out.push(found[l] ? [...(found[l] as Set<string>)] : []);
+      return out;
     },
   };
 }
