@@ -154,7 +154,9 @@ export function phraseMatcher(lists: readonly PhraseList[]): PhraseMatcher {
               if (cand.list[k] === l && (best < 0 || (cand.rank[k] ?? 0) < (cand.rank[best] ?? 0))) best = k;
             if (best < 0) continue;
             const end = cand.end[best] ?? p;
-            (found[l] ??= new Set()).add(text.slice(p, end));
+            const set = found[l] ?? new Set<string>();
+            found[l] = set;
+            set.add(text.slice(p, end));
             resume[l] = end;
           }
         }
