@@ -33,7 +33,7 @@ export const SYSTEM_HEAD = 2_000;
  * The first `n` characters of `texts` joined with "\n", without joining them all: Claude Code's
  * system prompt is tens of kilobytes and only its opening is ever read.
  */
-export function headOf(texts: readonly string[], n: number): string {
+function headOf(texts: readonly string[], n: number): string {
   let head = "";
   texts.forEach((t, i) => {
     if (head.length < n) head = i === 0 ? t.slice(0, n) : `${head}\n${t.slice(0, n - head.length - 1)}`;
@@ -53,7 +53,7 @@ const KEY_ENDS = 256;
  * their prompts' openings, endings or sizes; hashing only bounded slices keeps a 100 KB agent prompt
  * as cheap as a short one (a collision would merely share a tier between two conversations).
  */
-export function foldTexts(texts: readonly string[], seed: bigint): bigint {
+function foldTexts(texts: readonly string[], seed: bigint): bigint {
   let h = Bun.hash.wyhash(String(texts.length), seed);
   for (const t of texts) {
     h = Bun.hash.wyhash(String(t.length), h);
