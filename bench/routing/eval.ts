@@ -2,76 +2,63 @@
 // `--dev` scores the development part instead and lists its misroutes (the only part tuning may read).
 
 import { createRouter, type RouterMethod, type Tier } from "../../src/modules/router/index.ts";
-import { countTokens } from "../../src/modules/router/tokens.ts";
-import { costMicros } from "../../src/pricing/cost.ts";
-import { lookupPrice } from "../../src/pricing/prices.ts";
-import { emptyUsage } from "../../src/pricing/usage.ts";
 import { simulateConversations } from "./conversations.ts";
+import { costShares, pricer, TIER_SETS } from "./cost.ts";
 import { shuffled } from "./random.ts";
 import { ALL, CLAUDE_CODE, isHeldOut, type Label, type LabelledRequest } from "./set/index.ts";
+import { STAGES, timeStages } from "./stages.ts";
+import { DEFAULT_TIMING, quantile, type Timing, type TimingOptions, timeDecisions } from "./timing.ts";
 
-/** The gateway's default tiers when Anthropic is configured. */
-const MODELS: Record<Tier, string> = {
-  cheap: "claude-haiku-4-5",
-  middle: "claude-sonnet-4-5",
-  top: "claude-opus-4-5",
-};
 const WANTED: Record<Label, Tier> = { trivial: "cheap", medium: "middle", hard: "top" };
+const DEFAULT_SET = TIER_SETS[0] as (typeof TIER_SETS)[number];
+const MODELS = DEFAULT_SET.models;
 
 interface Row {
   name: string;
+  tiers: Tier[];
   accuracy: number;
   hardToCheap: number;
   hardCount: number;
-  costShare: number;
-  p50us: number | null;
-  p99us: number | null;
+  vsTop: number;
+  vsOracle: number;
+  timing: Timing | null;
 }
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
 const dev = args.has("--dev");
-/** `--rounds N`: how many times each request is decided for the timing (default 200). */
-const roundsAt = argv.indexOf("--rounds");
-const TIMING_ROUNDS = roundsAt >= 0 ? Math.max(1, Number(argv[roundsAt + 1]) || 1) : 200;
+const numberArg = (name: string, fallback: number) => {
+  const at = argv.indexOf(name);
+  return at >= 0 ? Math.max(1, Math.floor(Number(argv[at + 1])) || 1) : fallback;
+};
+/** `--rounds N`: rounds of the timing (30); `--batch N`: decisions per timed batch (20). */
+const TIMING: TimingOptions = {
+  ...DEFAULT_TIMING,
+  rounds: numberArg("--rounds", DEFAULT_TIMING.rounds),
+  batch: numberArg("--batch", DEFAULT_TIMING.batch),
+};
 const items = ALL.filter((i) => isHeldOut(i) !== dev);
 const ids = new Set(ALL.map((i) => i.id));
 if (ids.size !== ALL.length) throw new Error("duplicate ids in the labelled set");
+const oracle = items.map((i) => WANTED[i.label]);
+const cost = pricer(items, MODELS);
 
-// Real tokens of each request as sent, with the label's typical answer length.
-const inputTokens = new Map(items.map((i) => [i.id, countTokens(JSON.stringify(i.body))]));
-function cost(item: LabelledRequest, tier: Tier): number {
-  const price = lookupPrice(MODELS[tier]);
-  if (!price) throw new Error(`no price for ${MODELS[tier]}`);
-  return costMicros(
-    { ...emptyUsage(), inputTokens: inputTokens.get(item.id) ?? 0, outputTokens: item.output },
-    price,
-  );
-}
-
-function figures(name: string, tiers: Tier[], timing: number[] | null): Row {
+function figures(name: string, tiers: Tier[], timing: Timing | null): Row {
   let right = 0;
   let hardToCheap = 0;
-  let spent = 0;
-  let top = 0;
   items.forEach((item, i) => {
     const tier = tiers[i] as Tier;
     if (tier === WANTED[item.label]) right++;
     if (item.label === "hard" && tier === "cheap") hardToCheap++;
-    spent += cost(item, tier);
-    top += cost(item, "top");
   });
-  const sorted = timing ? [...timing].sort((a, b) => a - b) : null;
-  const q = (p: number) =>
-    sorted ? (sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0) : null;
   return {
     name,
+    tiers,
     accuracy: right / items.length,
     hardToCheap,
     hardCount: items.filter((i) => i.label === "hard").length,
-    costShare: spent / top,
-    p50us: q(0.5),
-    p99us: q(0.99),
+    ...costShares(items, tiers, oracle, cost),
+    timing,
   };
 }
 
@@ -80,28 +67,19 @@ function decideAll(method: RouterMethod): Tier[] {
   return items.map((item) => createRouter().decide(item.body, method).tier);
 }
 
-/**
- * Decision time in µs per request: each item decided TIMING_ROUNDS times in a row by one router (as
- * in the gateway), timed by the process's own CPU time (getrusage), so another job preempting this
- * process on a shared machine does not pose as the router's cost. The percentiles are then taken
- * over the requests of the set.
- */
-function time(method: RouterMethod): number[] {
+/** One router decides every request, as in the gateway (its stickiness map fills as it would). */
+function time(method: RouterMethod): Timing {
   const router = createRouter();
-  for (const item of items) router.decide(item.body, method); // warm up: JIT, tokenizer caches
-  return items.map((item) => {
-    const start = process.cpuUsage();
-    for (let round = 0; round < TIMING_ROUNDS; round++) router.decide(item.body, method);
-    const used = process.cpuUsage(start);
-    return (used.user + used.system) / TIMING_ROUNDS;
-  });
+  return timeDecisions(items, (item) => router.decide(item.body, method), TIMING);
 }
 
 const score = decideAll("score");
 const rules = decideAll("rules");
+const scoreTiming = time("score");
+const rulesTiming = time("rules");
 const rows: Row[] = [
-  figures("score", score, time("score")),
-  figures("rules", rules, time("rules")),
+  figures("score", score, scoreTiming),
+  figures("rules", rules, rulesTiming),
   figures(
     "always-top",
     items.map(() => "top"),
@@ -114,11 +92,7 @@ const rows: Row[] = [
   ),
   // The score method's own tier mix handed out at random: what the mix alone is worth.
   figures("shuffled control", shuffled(score, 20261201), null),
-  figures(
-    "oracle (labels)",
-    items.map((i) => WANTED[i.label]),
-    null,
-  ),
+  figures("oracle (labels)", oracle, null),
 ];
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
@@ -129,14 +103,36 @@ console.log(
   `${dev ? "Development" : "Held-out"} part: ${items.length} items (${count("trivial")} trivial, ${count("medium")} medium, ${count("hard")} hard; ${cc} Claude Code shapes).`,
 );
 console.log(
-  `Tiers: ${Object.values(MODELS).join(" / ")}; cost from the price table, real input tokens (o200k_base).\n`,
+  `Tiers: ${Object.values(MODELS).join(" / ")}; cost from the price table, real input tokens (o200k_base).`,
 );
-console.log("| method | accuracy | hard → cheap | cost vs always-top | decision p50 | decision p99 |");
-console.log("|---|---|---|---|---|---|");
+const t = scoreTiming.options;
+console.log(
+  `Decision time: CPU time per decision, each request timed in ${t.rounds} rounds (shuffled order) of ${t.batch} decisions after ${t.warmup} warm-up passes; p50 / p99 over the requests of each request's median round, and of its fastest round. 1-minute load average ${scoreTiming.load[0].toFixed(2)} → ${rulesTiming.load[1].toFixed(2)} on ${navigator.hardwareConcurrency} cores.\n`,
+);
+console.log(
+  "| method | accuracy | hard → cheap | cost vs always-top | cost vs oracle | decision p50 | decision p99 | fastest round p50 / p99 |",
+);
+console.log("|---|---|---|---|---|---|---|---|");
 for (const r of rows) {
+  const m = r.timing?.items.map((x) => x.median) ?? null;
+  const f = r.timing?.items.map((x) => x.min) ?? null;
   console.log(
-    `| ${r.name} | ${pct(r.accuracy)} | ${r.hardToCheap} of ${r.hardCount} (${pct(r.hardToCheap / Math.max(1, r.hardCount))}) | ${pct(r.costShare)} | ${us(r.p50us)} | ${us(r.p99us)} |`,
+    `| ${r.name} | ${pct(r.accuracy)} | ${r.hardToCheap} of ${r.hardCount} (${pct(r.hardToCheap / Math.max(1, r.hardCount))}) | ${pct(r.vsTop)} | ${pct(r.vsOracle)} | ${us(m && quantile(m, 0.5))} | ${us(m && quantile(m, 0.99))} | ${f ? `${us(quantile(f, 0.5))} / ${us(quantile(f, 0.99))}` : "—"} |`,
   );
+}
+
+// The same decisions priced with other tiers: the top tier's premium decides "cost vs always-top".
+console.log("\nCost vs always-top (and vs the oracle) with other tier prices, same decisions:\n");
+console.log(`| method | ${TIER_SETS.map((x) => x.name).join(" | ")} |`);
+console.log(`|---|${TIER_SETS.map(() => "---|").join("")}`);
+const pricers = TIER_SETS.map((x) => pricer(items, x.models));
+for (const r of rows) {
+  if (r.name === "always-top") continue;
+  const cells = pricers.map((p) => {
+    const c = costShares(items, r.tiers, oracle, p);
+    return r.name.startsWith("oracle") ? pct(c.vsTop) : `${pct(c.vsTop)} (${pct(c.vsOracle)})`;
+  });
+  console.log(`| ${r.name} | ${cells.join(" | ")} |`);
 }
 
 // Accuracy per group, so a method that is good on plain turns but bad on Claude Code shows it.
@@ -157,6 +153,37 @@ for (const [name, tiers] of [
   });
   console.log(`| ${name} | ${cells.join(" | ")} |`);
 }
+
+// Where the always-top bill comes from, by label: the mix of the set decides the headline cost.
+console.log(
+  "\nBy label (default tiers): each label's share of the always-top bill, and what each method spends on those items as a share of always-top:\n",
+);
+console.log("| label | items | share of the always-top bill | score | rules | oracle |");
+console.log("|---|---|---|---|---|---|");
+const topBill = items.reduce((n, it) => n + cost(it, "top"), 0);
+for (const label of ["trivial", "medium", "hard"] as const) {
+  const idx = items.map((it, k) => [it, k] as const).filter(([it]) => it.label === label);
+  const top = idx.reduce((n, [it]) => n + cost(it, "top"), 0);
+  const spent = (tiers: readonly Tier[]) =>
+    pct(idx.reduce((n, [it, k]) => n + cost(it, tiers[k] as Tier), 0) / top);
+  console.log(
+    `| ${label} | ${idx.length} | ${pct(top / topBill)} | ${spent(score)} | ${spent(rules)} | ${spent(oracle)} |`,
+  );
+}
+
+// Where the slowest requests spend their time, stage by stage.
+const slowest = items
+  .map((item, k) => ({ item, t: scoreTiming.items[k]?.median ?? 0 }))
+  .sort((a, b) => b.t - a.t)
+  .slice(0, 6)
+  .map((x) => x.item);
+console.log("\nThe slowest requests of the score method, each stage timed alone (median µs):\n");
+console.log(`| request | typed chars | decide | ${STAGES.join(" | ")} |`);
+console.log(`|---|---|---|${STAGES.map(() => "---|").join("")}`);
+for (const r of timeStages(slowest, TIMING))
+  console.log(
+    `| ${r.id} | ${r.typed.toLocaleString("en")} | ${r.decide.toFixed(1)} | ${r.stages.map((x) => x.toFixed(1)).join(" | ")} |`,
+  );
 
 if (dev) {
   console.log("\nMisroutes of the score method (development part only):");

@@ -24,7 +24,7 @@ test("about 40 % is held out, in both parts of the set", () => {
 });
 
 test("npm run routing:eval prints the comparison table for the held-out part", () => {
-  const run = Bun.spawnSync([process.execPath, "bench/routing/eval.ts", "--rounds", "1"], {
+  const run = Bun.spawnSync([process.execPath, "bench/routing/eval.ts", "--rounds", "1", "--batch", "1"], {
     cwd: `${import.meta.dir}/../..`,
   });
   const out = run.stdout.toString();
@@ -33,5 +33,11 @@ test("npm run routing:eval prints the comparison table for the held-out part", (
   for (const method of ["score", "rules", "always-top", "always-middle", "shuffled control"])
     expect(out).toContain(`| ${method} | `);
   expect(out).toContain("| score (sticky) | ");
+  // The timing says how it was taken and under what load; the cost is also shown at other prices.
+  expect(out).toMatch(/1-minute load average \d+\.\d\d → \d+\.\d\d on \d+ cores/);
+  expect(out).toContain("| fastest round p50 / p99 |");
+  expect(out).toContain("Haiku 4.5 / Sonnet 4.5 / Opus 4.1");
+  expect(out).toContain("| label | items | share of the always-top bill |");
+  expect(out).toContain("| request | typed chars | decide | request shape |");
   expect(out).not.toContain("Misroutes");
 });

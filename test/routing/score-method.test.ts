@@ -156,6 +156,79 @@ describe("SNODUS_ROUTER_METHOD=score on the OpenAI-speaking doors", () => {
     expect(rows.filter((r) => r.routingMethod === "score").length).toBeGreaterThanOrEqual(2);
   });
 
+  const rowOf = async (res: Response) =>
+    (await gw.spendRows()).find((r) => r.requestId === res.headers.get("x-snodus-request-id"));
+
+  test("/v1/chat/completions: an agent loop ending in a tool message is judged by the instruction that started it", async () => {
+    const res = await send("/v1/chat/completions", {
+      model: "auto",
+      tools: [
+        {
+          type: "function",
+          function: {
+            name: "read_file",
+            parameters: { type: "object", properties: { path: { type: "string" } } },
+          },
+        },
+      ],
+      messages: [
+        { role: "system", content: "You are a coding agent. Refactor, debug and design with care." },
+        { role: "user", content: "Find the race condition in the worker pool and fix it." },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [
+            {
+              id: "call_1",
+              type: "function",
+              function: { name: "read_file", arguments: '{"path":"pool.go"}' },
+            },
+          ],
+        },
+        {
+          role: "tool",
+          tool_call_id: "call_1",
+          content: "package pool\n\nfunc (p *Pool) Submit() { p.n++ }",
+        },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-snodus-routed-model")).toBe("claude-opus-4-5");
+    const reason = reasonOf(res);
+    expect(reason).toMatch(/^top tier: hard engineering "race condition" \(score [\d.]+; .*agent loop/);
+    expect(await rowOf(res)).toMatchObject({ routingMethod: "score", routingReason: reason });
+  });
+
+  test("/v1/chat/completions: a short ask with a tiny max_tokens stays cheap, and the header carries the reason", async () => {
+    const res = await send("/v1/chat/completions", {
+      model: "auto",
+      max_tokens: 64,
+      messages: [{ role: "user", content: "What's the capital of Australia?" }],
+    });
+    expect(res.headers.get("x-snodus-routed-model")).toBe("claude-haiku-4-5");
+    const reason = reasonOf(res);
+    expect(reason).toStartWith("cheap tier: simple ask (score ");
+    expect(reason).toContain("max_tokens 64");
+    expect(await rowOf(res)).toMatchObject({ routingMethod: "score", routingReason: reason });
+  });
+
+  test("/v1/responses: a function_call_output turn is judged by the instruction, and logged with its reason", async () => {
+    const res = await send("/v1/responses", {
+      model: "auto",
+      tools: [{ type: "function", name: "run_tests", parameters: { type: "object", properties: {} } }],
+      input: [
+        { role: "user", content: "Prove that the merge step of merge sort preserves the sorted invariant." },
+        { type: "function_call", call_id: "c1", name: "run_tests", arguments: "{}" },
+        { type: "function_call_output", call_id: "c1", output: "12 passed" },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-snodus-routed-model")).toBe("claude-opus-4-5");
+    const reason = reasonOf(res);
+    expect(reason).toMatch(/^top tier: reasoning "prove" \(score /);
+    expect(await rowOf(res)).toMatchObject({ routingMethod: "score", routingReason: reason });
+  });
+
   test("/v1/responses: the SQL ask goes to the middle tier and streams in Responses events", async () => {
     const res = await send("/v1/responses", {
       model: "auto",

@@ -35,6 +35,8 @@ const KNOWN: ReadonlyArray<{ re: RegExp; kind: string; tier: Tier }> = [
   { re: /\btasked with summarizing conversations\b/i, kind: "conversation compaction", tier: "middle" },
 ];
 
+const WITH_TOOLS = KNOWN.filter((k) => k.tier !== "cheap");
+
 // Any client's bookkeeping call: asks for a title, label, name or short summary, with no tools and
 // room for only a short answer.
 const GENERIC = /\b(title|label|summary|summari[sz]e|topic|name for|one-line|one line|commit subject)\b/i;
@@ -42,13 +44,13 @@ const SMALL_ANSWER = 512;
 
 /** A background call's tier, or null when the request is a real turn to judge on its content. */
 export function backgroundCall(shape: RequestShape): Background | null {
-  if (!shape.system) return null;
   // These prompts open with their task; the agent's own 20 000-token prompt is never searched whole.
-  const head = shape.system.slice(0, 2_000);
-  for (const k of KNOWN) {
-    // Compaction may carry the session's tools along; the other calls never have any.
-    if (k.re.test(head) && (shape.toolCount === 0 || k.tier !== "cheap"))
-      return { tier: k.tier, kind: k.kind };
+  const head = shape.systemHead;
+  if (!head) return null;
+  // Compaction may carry the session's tools along; the other calls never have any, so a request
+  // with tools (every agent turn) is only checked for compaction.
+  for (const k of shape.toolCount === 0 ? KNOWN : WITH_TOOLS) {
+    if (k.re.test(head)) return { tier: k.tier, kind: k.kind };
   }
   if (shape.toolCount > 0) return null;
   if (shape.maxTokens !== null && shape.maxTokens <= SMALL_ANSWER && GENERIC.test(head))

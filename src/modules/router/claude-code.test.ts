@@ -120,3 +120,15 @@ test("a last turn that is only a tool_result is judged by the instruction that s
   expect(rename.tier).toBe("cheap");
   expect(rename.reason).toContain("agent loop");
 });
+
+test("a background prompt after the CLI's identity block is recognised; one buried past the opening is not", () => {
+  const call = (system: Array<{ type: string; text: string }>) =>
+    decide({ system, max_tokens: 512, messages: [{ role: "user", content: "refactor the architecture" }] });
+  const identity = { type: "text", text: "You are Claude Code, Anthropic's official CLI for Claude." };
+  expect(call([identity, { type: "text", text: TITLE }]).background).toBe("session title");
+  // Only the prompt's opening is read: a long agent prompt that quotes the title prompt deep inside
+  // is still the agent, judged by its turn.
+  const buried = call([identity, { type: "text", text: `${AGENT_SYSTEM}\n${TITLE}` }]);
+  expect(buried.background).toBeUndefined();
+  expect(buried.tier).toBe("top");
+});

@@ -60,7 +60,7 @@ export function createRouter(options: RouterOptions = {}): Router {
       const scored = scoreShape(shape);
       const [lead, ...rest] = scored.signals.map((x) => x.name);
       const figures = [`score ${scored.score.toFixed(1)}`, ...rest.slice(0, 2)];
-      const key = conversationKey(shape.system, shape.firstUser, partition);
+      const key = conversationKey(shape.conversation, partition);
       const previous = sticky.previous(key);
       if (previous && shouldStay(previous, scored.tier, scored.score, shape.prefixTokens)) {
         sticky.remember(key, previous);

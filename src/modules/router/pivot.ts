@@ -16,25 +16,51 @@ type Message = { role?: unknown; content?: unknown };
 const messagesOf = (p: RoutingPivot): Message[] =>
   Array.isArray(p.messages) ? (p.messages as Message[]) : [];
 
-/** The system prompt as text (a string or an array of text blocks). */
-export function systemText(p: RoutingPivot): string {
-  if (typeof p.system === "string") return p.system;
-  if (!Array.isArray(p.system)) return "";
-  return (p.system as Block[])
-    .filter((b) => b?.type === "text" && typeof b.text === "string")
-    .map((b) => b.text as string)
-    .join("\n");
+/** The text blocks of a string-or-blocks field (a system prompt, a message's content), in order. */
+function textsOf(field: unknown): string[] {
+  if (typeof field === "string") return [field];
+  if (!Array.isArray(field)) return [];
+  const out: string[] = [];
+  for (const b of field as Array<Block | null>)
+    if (b?.type === "text" && typeof b.text === "string") out.push(b.text);
+  return out;
 }
 
-/** All text blocks of one message, reminders included (for keys, not for judging). */
-function messageText(m: Message | undefined): string {
-  if (!m) return "";
-  if (typeof m.content === "string") return m.content;
-  if (!Array.isArray(m.content)) return "";
-  return (m.content as Block[])
-    .filter((b) => b?.type === "text" && typeof b.text === "string")
-    .map((b) => b.text as string)
-    .join("\n");
+/** Characters of the system prompt the background-call patterns read: those prompts open with their task. */
+export const SYSTEM_HEAD = 2_000;
+
+/**
+ * The first `n` characters of `texts` joined with "\n", without joining them all: Claude Code's
+ * system prompt is tens of kilobytes and only its opening is ever read.
+ */
+function headOf(texts: readonly string[], n: number): string {
+  let head = "";
+  texts.forEach((t, i) => {
+    if (head.length < n) head = i === 0 ? t.slice(0, n) : `${head}\n${t.slice(0, n - head.length - 1)}`;
+  });
+  return head.slice(0, n);
+}
+
+/** The length of `texts` joined with "\n". */
+const lengthOf = (texts: readonly string[]) =>
+  texts.reduce((n, t) => n + t.length, Math.max(0, texts.length - 1));
+
+/** Characters hashed from each end of a long text for a conversation's identity. */
+const KEY_ENDS = 256;
+
+/**
+ * Folds texts into a running hash: each one's length and its two ends. Two conversations differ in
+ * their prompts' openings, endings or sizes; hashing only bounded slices keeps a 100 KB agent prompt
+ * as cheap as a short one (a collision would merely share a tier between two conversations).
+ */
+function foldTexts(texts: readonly string[], seed: bigint): bigint {
+  let h = Bun.hash.wyhash(String(texts.length), seed);
+  for (const t of texts) {
+    h = Bun.hash.wyhash(String(t.length), h);
+    if (t.length <= 2 * KEY_ENDS) h = Bun.hash.wyhash(t, h);
+    else h = Bun.hash.wyhash(t.slice(-KEY_ENDS), Bun.hash.wyhash(t.slice(0, KEY_ENDS), h));
+  }
+  return h;
 }
 
 /** True when the last message is a user turn made only of tool results: an agent loop in progress. */
@@ -70,8 +96,8 @@ function contentChars(content: unknown): number {
  * last. Characters / 4 is plenty here: the figure is only compared with the 1 024-token minimum an
  * upstream caches and the 20 000-token break-even of a downward move.
  */
-function prefixTokens(p: RoutingPivot, system: string, messages: Message[]): number {
-  let chars = system.length;
+function prefixTokens(p: RoutingPivot, systemChars: number, messages: Message[]): number {
+  let chars = systemChars;
   if (Array.isArray(p.tools)) {
     for (const t of p.tools as Array<{ description?: unknown } | null>)
       chars += TOOL_SCHEMA_CHARS + (typeof t?.description === "string" ? t.description.length : 0);
@@ -83,9 +109,13 @@ function prefixTokens(p: RoutingPivot, system: string, messages: Message[]): num
 export interface RequestShape {
   /** The latest turn a person typed; in an agent loop, the instruction that started it. */
   typed: string;
-  system: string;
-  /** The first user turn: with the system prompt, it names a conversation for stickiness. */
-  firstUser: string;
+  /** The system prompt's first SYSTEM_HEAD characters ("" without one). */
+  systemHead: string;
+  /**
+   * A hash of the system prompt and the first user turn: both stay fixed as a conversation grows,
+   * so together they name it for stickiness.
+   */
+  conversation: bigint;
   messageCount: number;
   toolCount: number;
   maxTokens: number | null;
@@ -107,18 +137,20 @@ export function shapeOf(p: RoutingPivot): RequestShape {
         : 1024;
   // Adaptive thinking lets the model decide how long to think; count it as a moderate budget.
   else if (thinking?.type === "adaptive") budget = ADAPTIVE_THINKING_BUDGET;
-  const system = systemText(p);
+  const system = textsOf(p.system);
+  const firstUser = messages.find((m) => m?.role === "user");
   return {
     // latestUserText already skips tool-result-only turns and <system-reminder> blocks, so in an
     // agent loop it lands on the instruction that started the loop.
     typed: latestUserText(messages),
-    system,
-    firstUser: messageText(messages.find((m) => m?.role === "user")),
+    systemHead: headOf(system, SYSTEM_HEAD),
+    // Reminders included: they are part of the cached prefix, and they differ between sessions.
+    conversation: foldTexts(textsOf(firstUser?.content), foldTexts(system, 0n)),
     messageCount: messages.length,
     toolCount: Array.isArray(p.tools) ? p.tools.length : 0,
     maxTokens: typeof p.max_tokens === "number" && p.max_tokens > 0 ? p.max_tokens : null,
     thinkingBudget: budget,
     agentLoop: inAgentLoop(p),
-    prefixTokens: prefixTokens(p, system, messages),
+    prefixTokens: prefixTokens(p, lengthOf(system), messages),
   };
 }

@@ -35,3 +35,26 @@ test("only the latest typed user turn counts, not the system prompt, tools or to
   expect(latestUserText([])).toBe("");
   expect(latestUserText("nope")).toBe("");
 });
+
+test("typed blocks are joined; a reminder is skipped also after leading whitespace; non-text blocks are ignored", () => {
+  const turn = (content: unknown) => [{ role: "user", content }];
+  expect(
+    latestUserText(
+      turn([
+        { type: "text", text: " \n\t<system-reminder>context</system-reminder>" },
+        { type: "text", text: "first" },
+        null,
+        { type: "text", text: 42 },
+        { type: "image", source: {} },
+        { type: "text", text: "second" },
+      ]),
+    ),
+  ).toBe("first\nsecond");
+  // A user turn of reminders only is not what was typed: the one before it is.
+  expect(
+    latestUserText([
+      ...turn("the ask"),
+      ...turn([{ type: "text", text: "\u00a0<system-reminder>only context</system-reminder>" }]),
+    ]),
+  ).toBe("the ask");
+});

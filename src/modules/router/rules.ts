@@ -54,9 +54,13 @@ export function route(text: string): RouteDecision {
 
 type Block = { type?: unknown; text?: unknown; content?: unknown };
 
+// Claude Code wraps context in <system-reminder> blocks inside the user turn; they are not the ask.
+const REMINDER = /^\s*<system-reminder>/;
+
 /**
  * The text of the last user message that a person typed. Tool results are skipped: in an agent
  * loop the last "user" turn is often only a tool_result, and the instruction is further back.
+ * An agent loop can be hundreds of messages long, so the blocks are read without copying them.
  */
 export function latestUserText(messages: unknown): string {
   if (!Array.isArray(messages)) return "";
@@ -65,12 +69,13 @@ export function latestUserText(messages: unknown): string {
     if (m?.role !== "user") continue;
     if (typeof m.content === "string") return m.content;
     if (!Array.isArray(m.content)) continue;
-    const texts = (m.content as Block[])
-      .filter((b) => b?.type === "text" && typeof b.text === "string")
-      .map((b) => b.text as string);
-    // Claude Code wraps context in <system-reminder> blocks inside the user turn; they are not the ask.
-    const typed = texts.filter((t) => !t.trimStart().startsWith("<system-reminder>"));
-    if (typed.length) return typed.join("\n");
+    let typed: string[] | null = null;
+    for (const b of m.content as Array<Block | null>) {
+      if (b?.type !== "text" || typeof b.text !== "string" || REMINDER.test(b.text)) continue;
+      typed ??= [];
+      typed.push(b.text);
+    }
+    if (typed) return typed.length === 1 ? (typed[0] as string) : typed.join("\n");
   }
   return "";
 }

@@ -25,12 +25,22 @@ export const tierOf = (score: number): Tier =>
 // Diminishing returns: a second proof marker says less than the first.
 const capped = (n: number, each: number, max: number) => Math.min(n * each, max);
 
+/**
+ * Tokens of the typed turn, or null when it is too short to reach the first length threshold. A
+ * token is at least one UTF-8 byte, so a turn of fewer bytes cannot reach it and the tokenizer (the
+ * costliest step) is skipped; a UTF-16 unit is at most three bytes, which settles most turns before
+ * their bytes are counted.
+ */
+export function typedTokens(text: string): number | null {
+  const min = LENGTH_THRESHOLDS.sizeable;
+  if (text.length * 3 < min || (text.length < min && Buffer.byteLength(text, "utf8") < min)) return null;
+  return routingTokens(text);
+}
+
 export function scoreShape(shape: RequestShape): Scored {
   const text = shape.typed;
   const s = textSignals(text);
-  // A token is at least one UTF-8 byte, and a UTF-16 unit at most three bytes: a turn this short
-  // cannot reach the first length threshold, so the tokenizer (the costliest step) is skipped.
-  const tokens = text.length * 3 < LENGTH_THRESHOLDS.sizeable ? null : routingTokens(text);
+  const tokens = typedTokens(text);
   const signals: Signal[] = [];
   const add = (name: string, points: number) => {
     if (points !== 0) signals.push({ name, points });

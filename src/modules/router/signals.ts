@@ -6,11 +6,13 @@ export interface Signal {
   points: number;
 }
 
-// The text is lower-cased once, so the lists are matched without the (slower) case-insensitive flag.
-const words = (list: string[]) => new RegExp(`\\b(?:${list.join("|")})`, "g");
+import { lineCounts } from "./lines.ts";
+import { type PhraseList, phraseMatcher } from "./phrases.ts";
+
+// The lists are phrases in the notation of phrases.ts, matched against the lower-cased text.
 
 // Asks that need reasoning a small model gets wrong: proofs, derivations, formal arguments.
-const REASONING = words([
+const REASONING: PhraseList = [
   "prove",
   "proof",
   "theorem",
@@ -45,10 +47,10 @@ const REASONING = words([
   "think hard",
   "think harder",
   "ultrathink",
-]);
+];
 
 // Engineering work where mistakes are costly: concurrency, distributed systems, security, design.
-const HARD_ENGINEERING = words([
+const HARD_ENGINEERING: PhraseList = [
   "race condition",
   "deadlock",
   "data race",
@@ -70,11 +72,11 @@ const HARD_ENGINEERING = words([
   "replication",
   "architect",
   "system design",
-  "design (?:a|an|the)\\b",
+  "design a\\b|design an\\b|design the\\b",
   "threat-model",
   "sync protocol",
   "offline-first",
-  "conflicts?\\b",
+  "conflicts\\b|conflict\\b",
   "memory model",
   "memory ordering",
   "borrow checker",
@@ -114,17 +116,17 @@ const HARD_ENGINEERING = words([
   "migrate",
   "zero-downtime",
   "backward compatib",
-  "optimi[sz]",
+  "optimis|optimiz",
   "bottleneck",
   "latency",
   "throughput",
   "cache invalidation",
   "compiler",
   "garbage collect",
-]);
+];
 
 // Ordinary work a middle model does well: write or explain a piece of code, a query, a test.
-const WORK = words([
+const WORK: PhraseList = [
   "write a",
   "write an",
   "write the",
@@ -137,7 +139,7 @@ const WORK = words([
   "sql",
   "regex",
   "unit test",
-  "tests? for",
+  "tests for|test for",
   "endpoint",
   "component",
   "explain",
@@ -149,7 +151,7 @@ const WORK = words([
   "example of",
   "debug",
   "bug",
-  "add (?:a|an|the|support)\\b",
+  "add a\\b|add an\\b|add the\\b|add support\\b",
   "create a",
   "build a",
   "set up",
@@ -181,13 +183,13 @@ const WORK = words([
   "email to",
   "proposal",
   "pros and cons",
-  "show (?:me )?how",
+  "show me how|show how",
   "best way",
-  "write (?:\\w+ )?code",
-]);
+  "write * code|write code",
+];
 
 // Constraints and steps: the more conditions an ask carries, the more there is to get wrong.
-const CONSTRAINTS = words([
+const CONSTRAINTS: PhraseList = [
   "must",
   "without",
   "ensure",
@@ -203,7 +205,7 @@ const CONSTRAINTS = words([
   "then",
   "also",
   "should",
-]);
+];
 
 // Openings of tasks a small model does as well as a large one, however long the text they apply to.
 const SIMPLE_TASK =
@@ -216,24 +218,43 @@ const DEFINITION = /^\s*(?:please\s+)?(?:define|what(?:'s| is| are| does)|meanin
 const SHORT_QUESTION_WORDS = 11;
 
 // Asking why something happens is asking for a causal explanation, not a fact.
-const WHY =
-  /\b(?:why (?:does|do|is|are|can't|cannot|might|would|did)|what could explain|how would you|how can that happen|what is going on|what's going on|walk me through)\b/;
+const WHY: PhraseList = [
+  "why does\\b|why do\\b|why is\\b|why are\\b|why can't\\b|why cannot\\b|why might\\b|why would\\b|why did\\b",
+  "what could explain\\b",
+  "how would you\\b",
+  "how can that happen\\b",
+  "what is going on\\b",
+  "what's going on\\b",
+  "walk me through\\b",
+];
 
 // A first-person production situation: someone describing their own system's problem.
-const SITUATION =
-  /\b(?:our|we're|we are|we see|we need|we must|we think|in production|a customer|users complain)\b/;
+const SITUATION: PhraseList = [
+  "our\\b",
+  "we're\\b",
+  "we are\\b",
+  "we see\\b",
+  "we need\\b",
+  "we must\\b",
+  "we think\\b",
+  "in production\\b",
+  "a customer\\b",
+  "users complain\\b",
+];
+
+/** The phrase lists, in the order the matcher reports them (exported for the matcher's tests). */
+export const PHRASE_LISTS = [REASONING, HARD_ENGINEERING, WORK, CONSTRAINTS, WHY, SITUATION] as const;
+// All six lists in one matcher: one walk over the text's word starts finds the matches of every list.
+const PHRASES = phraseMatcher(PHRASE_LISTS);
 
 const CODE_FENCE = /```/;
-// Lines that open like code, and lines that end like code; counted separately (a line may be both).
-const CODE_OPENING =
-  /^\s*(?:def|class|function|const|let|var|import|from|return|if|for|while|fn|func|pub|package|public|private|select|insert|update|#include)\b/gm;
-const CODE_ENDING = /(?:[;{}]|=>)[ \t]*$/gm;
 const DIFF = /^(?:diff --git|@@ |[+-]{3} [ab]\/)/m;
 
+/** Matches of a global pattern that cannot match the empty string; `test` allocates no match array. */
 function countMatches(re: RegExp, text: string): number {
   re.lastIndex = 0;
   let n = 0;
-  while (re.exec(text)) n++;
+  while (re.test(text)) n++;
   return n;
 }
 
@@ -248,11 +269,6 @@ function countWords(text: string): number {
     inWord = !space;
   }
   return n;
-}
-
-function distinct(re: RegExp, text: string): string[] {
-  re.lastIndex = 0;
-  return [...new Set(text.match(re) ?? [])];
 }
 
 export interface TextSignals {
@@ -289,26 +305,33 @@ export function windowOf(text: string): string {
   return `${text.slice(0, WINDOW_HEAD)}\n${text.slice(-WINDOW_TAIL)}`;
 }
 
-/** Reads the text once per pattern; every pattern is linear, none backtracks across lines. */
+/**
+ * Reads the window once for the phrase lists, and once per remaining pattern; the remaining patterns
+ * are anchored or short, and none backtracks across lines.
+ */
 export function textSignals(text: string): TextSignals {
   const head = windowOf(text).toLowerCase();
   const wordCount = countWords(head);
+  const [reasoning = [], engineering = [], work = [], constraints = [], why = [], situation = []] =
+    PHRASES.scan(head);
+  // Lines that open like code, and lines that end like code; counted separately (a line may be both).
+  const lines = lineCounts(head);
   return {
-    reasoning: distinct(REASONING, head),
-    engineering: distinct(HARD_ENGINEERING, head),
-    work: distinct(WORK, head),
-    constraints: distinct(CONSTRAINTS, head).length,
+    reasoning,
+    engineering,
+    work,
+    constraints: constraints.length,
     simpleOpening:
       SIMPLE_TASK.test(head) || (SIMPLE_QUESTION.test(head) && wordCount <= SHORT_QUESTION_WORDS),
     short: wordCount <= SHORT_QUESTION_WORDS,
     definition: DEFINITION.test(head),
-    why: WHY.test(head),
-    situation: SITUATION.test(head),
+    why: why.length > 0,
+    situation: situation.length > 0,
     words: wordCount,
-    codeLines: countMatches(CODE_OPENING, head) + countMatches(CODE_ENDING, head),
+    codeLines: lines.codeOpenings + lines.codeEndings,
     fenced: CODE_FENCE.test(head),
     diff: DIFF.test(head),
     questions: countMatches(/\?/g, head),
-    listItems: countMatches(/^\s*(?:\d+[.)]|[-*•])\s+/gm, head),
+    listItems: lines.listItems,
   };
 }

@@ -1,7 +1,8 @@
 // Cache-aware stickiness: a conversation keeps its tier (and its cached prefix) unless the score says otherwise clearly.
 import { expect, test } from "bun:test";
 import { createRouter, type RoutingPivot } from "./index.ts";
-import { DOWN_PREFIX_LIMIT, StickyTiers, shouldStay } from "./sticky.ts";
+import { shapeOf } from "./pivot.ts";
+import { conversationKey, DOWN_PREFIX_LIMIT, StickyTiers, shouldStay } from "./sticky.ts";
 
 // ~2 500 tokens: long enough for the upstream to cache it.
 const SYSTEM = "You are a coding assistant for the Acme monorepo. Follow the style guide. ".repeat(140);
@@ -96,4 +97,24 @@ test("the memory is bounded: the least recently routed conversation is forgotten
   expect(tiers.previous("b")).toBeNull();
   expect(tiers.previous("a")).toBe("top");
   expect(tiers.previous("c")).toBe("middle");
+});
+
+test("a conversation is named by its system prompt and first user turn, not by what follows", () => {
+  const key = (p: RoutingPivot, partition = "") => conversationKey(shapeOf(p).conversation, partition);
+  const long = `${"x".repeat(5_000)} middle ${"y".repeat(5_000)}`;
+  const same = key(conversation(SYSTEM, FIRST));
+  expect(key(conversation(SYSTEM, FIRST, FOLLOW_UP, "and tests"))).toBe(same);
+  expect(key(conversation(SYSTEM, FIRST), "another key")).not.toBe(same);
+  expect(key(conversation(`${SYSTEM}.`, FIRST))).not.toBe(same);
+  expect(key(conversation(SYSTEM, `${FIRST}!`))).not.toBe(same);
+  // A long text is told apart by its length and ends, and a system prompt in blocks by each block.
+  expect(key(conversation(long, FIRST))).not.toBe(key(conversation(`${long}z`, FIRST)));
+  expect(key(conversation(long, FIRST))).not.toBe(key(conversation(`z${long}`, FIRST)));
+  const blocks = (...texts: string[]): RoutingPivot => ({
+    system: texts.map((text) => ({ type: "text", text })),
+    messages: [{ role: "user", content: FIRST }],
+  });
+  expect(key(blocks("a", "b"))).toBe(key(blocks("a", "b")));
+  expect(key(blocks("a", "b"))).not.toBe(key(blocks("ab")));
+  expect(key(blocks("a", "b"))).not.toBe(key(blocks("b", "a")));
 });

@@ -43,18 +43,12 @@ export function shouldStay(previous: Tier, scored: Tier, score: number, prefixTo
   return score >= LOWER_BOUND[previous] - DOWN_MARGIN || prefixTokens >= DOWN_PREFIX_LIMIT;
 }
 
-const ENDS = 1_024;
-/** Both ends of a long text and its length: what differs between two agents' prompts, cheaply. */
-const sample = (text: string) =>
-  text.length <= 2 * ENDS ? text : `${text.length}:${text.slice(0, ENDS)}${text.slice(-ENDS)}`;
-
 /**
- * A conversation is its system prompt plus its first user turn: both stay fixed as it grows. Only
- * the ends of each are hashed (a collision would merely share a tier between two conversations),
- * so a 100 KB agent prompt costs no more than a short one.
+ * A conversation's key: the request shape's hash of its system prompt and first user turn (see
+ * `shapeOf`), within one partition (e.g. the key id, so two clients with identical prompts are apart).
  */
-export function conversationKey(system: string, firstUser: string, partition = ""): string {
-  return Bun.hash(`${partition}\u0000${sample(system)}\u0000${sample(firstUser)}`).toString(36);
+export function conversationKey(conversation: bigint, partition = ""): string {
+  return Bun.hash.wyhash(partition, conversation).toString(36);
 }
 
 interface Entry {
