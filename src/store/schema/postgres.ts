@@ -7,11 +7,13 @@ import {
   index,
   integer,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { LATENCY_BUCKETS } from "../latency-buckets.ts";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
 
@@ -120,5 +122,40 @@ export const spendLog = pgTable(
     index("spend_team_time_idx").on(t.teamId, t.createdAt),
     index("spend_model_time_idx").on(t.model, t.createdAt),
     index("spend_time_idx").on(t.createdAt),
+  ],
+);
+
+/** A request count: one column per rollup counter and per latency bucket. */
+const counter = () => integer().notNull().default(0);
+
+/** d0 … d77: requests whose duration fell in each bucket of ../latency-buckets.ts. */
+const durationBuckets = Object.fromEntries(
+  Array.from({ length: LATENCY_BUCKETS }, (_, i) => [`d${i}`, counter()]),
+) as Record<`d${number}`, ReturnType<typeof counter>>;
+
+/**
+ * Requests, errors and a duration histogram per UTC hour, team, model and provider, added to in the
+ * spend batch's own transaction (../latency-rollup.ts), so latency percentiles never read raw rows.
+ */
+export const latencyHourly = pgTable(
+  "latency_hourly",
+  {
+    /** The UTC hour the requests started in. */
+    hour: timestamp("hour", { withTimezone: true, mode: "date" }).notNull(),
+    teamId: uuid("team_id").notNull(),
+    model: text("model").notNull(),
+    provider: text("provider").notNull(),
+    requests: counter(),
+    /** Status 400–498 (499 is counted as clientClosed). */
+    errors4xx: integer("errors_4xx").notNull().default(0),
+    /** Status 499: the client left before the answer ended. */
+    clientClosed: integer("client_closed").notNull().default(0),
+    /** Status ≥ 500. */
+    errors5xx: integer("errors_5xx").notNull().default(0),
+    ...durationBuckets,
+  },
+  (t) => [
+    primaryKey({ columns: [t.hour, t.teamId, t.model, t.provider] }),
+    index("latency_team_hour_idx").on(t.teamId, t.hour),
   ],
 );
