@@ -1,4 +1,4 @@
-// Reads latency_hourly: counters and merged duration histograms per hour or day and per model or provider.
+// Reads latency_hourly (one team) or latency_hourly_all (every team): counters and merged duration histograms per hour or day and per model or provider.
 import { and, eq, gte, lt, type SQL, sql } from "drizzle-orm";
 import { LATENCY_BUCKETS } from "./latency-buckets.ts";
 import type { QueryDb } from "./repository.ts";
@@ -13,7 +13,9 @@ export async function latencySeries(
   dialect: Dialect,
   q: LatencyQuery,
 ): Promise<LatencyPoint[]> {
-  const h = t.latencyHourly;
+  // One team's figures come from the per-team table; every team's from the table summed over teams,
+  // which has a row per hour and model instead of per hour, team and model.
+  const h = q.teamId ? t.latencyHourly : t.latencyHourlyAll;
   // The period's start as ms since the epoch; hours are stored whole, so a day is the hour floored.
   // Inlined, not bound: Postgres only matches the SELECT and GROUP BY expressions when they are the
   // same text, and two bound parameters are two different expressions to it.
@@ -33,7 +35,7 @@ export async function latencySeries(
   };
   for (let i = 0; i < LATENCY_BUCKETS; i++) fields[`d${i}`] = total(`d${i}`);
   const parts = [gte(h.hour, q.from), lt(h.hour, q.to)];
-  if (q.teamId) parts.push(eq(h.teamId, q.teamId));
+  if (q.teamId) parts.push(eq(t.latencyHourly.teamId, q.teamId));
   const rows = (await db
     .select(fields)
     .from(h)

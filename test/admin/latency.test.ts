@@ -239,26 +239,34 @@ for (const dialect of DIALECTS) {
 
     test("rebuilding from the raw rows changes nothing, twice; a database without the rollup is backfilled", async () => {
       const path = `/admin/analytics/latency?${RANGE}&bucket=hour`;
+      const teamPath = `${path}&team_id=${fx.b.team.id}`;
       const before = (await fx.call("GET", path)).json;
+      const teamBefore = (await fx.call("GET", teamPath)).json;
+      expect(teamBefore.series.length).toBeGreaterThan(0);
       await fx.store.latency.rebuild();
       await fx.store.latency.rebuild();
       expect((await fx.call("GET", path)).json).toEqual(before);
+      expect((await fx.call("GET", teamPath)).json).toEqual(teamBefore);
 
       // As if the database predated the rollup: rows, no rollup. Opening the store computes it.
       const location = fx.config.database;
       if (location.kind === "sqlite") {
         const raw = new Database(location.path);
         raw.run("DELETE FROM latency_hourly");
+        raw.run("DELETE FROM latency_hourly_all");
         raw.close();
       } else {
         const raw = postgres(location.url, { max: 1, onnotice: () => {} });
         await raw`DELETE FROM latency_hourly`;
+        await raw`DELETE FROM latency_hourly_all`;
         await raw.end();
       }
       expect((await fx.call("GET", path)).json.series).toEqual([]);
+      expect((await fx.call("GET", teamPath)).json.series).toEqual([]);
       const reopened = await openStore(location);
       await reopened.close();
       expect((await fx.call("GET", path)).json).toEqual(before);
+      expect((await fx.call("GET", teamPath)).json).toEqual(teamBefore);
     });
   });
 }
