@@ -209,6 +209,19 @@ for (const dialect of DIALECTS) {
       expect(empty.json.totals).toEqual([]);
     });
 
+    test("the OpenAPI document describes the route, its parameters and its answer", async () => {
+      const doc = (await fx.call("GET", "/admin/openapi.json", { auth: null })).json;
+      const op = doc.paths["/admin/analytics/latency"].get;
+      expect(op.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
+        "bucket",
+        "from",
+        "group",
+        "team_id",
+        "to",
+      ]);
+      expect(JSON.stringify(op.responses["200"])).toContain("p99_ms");
+    });
+
     test("bad parameters are a 422 naming the field", async () => {
       const cases: [string, string][] = [
         ["bucket=week", "query.bucket"],
