@@ -35,8 +35,7 @@ async function moreTraffic(s: Seeded): Promise<void> {
     { model: "gpt-4o-mini", provider: "openai", median: 900, failEvery: 60 },
     { model: "llama3.1", provider: "ollama", median: 4_000, failEvery: 15 },
   ];
-  const template = s.rows[0];
-  if (!template) throw new Error("the harness seeded no rows");
+  if (s.rows.length === 0) throw new Error("the harness seeded no rows");
   let seed = 11;
   const rand = () => {
     seed = (seed * 48271) % 2147483647;
@@ -46,7 +45,9 @@ async function moreTraffic(s: Seeded): Promise<void> {
   const rows: SpendRow[] = [];
   for (let i = 0; i < 20_000; i++) {
     const p = profiles[i % profiles.length] ?? profiles[0];
-    if (!p) continue;
+    // Keys, users and teams as the harness's own rows spread them.
+    const template = s.rows[Math.floor(rand() * s.rows.length)];
+    if (!p || !template) continue;
     // Log-normal-ish: the median times e^(±2), with a long tail.
     const spread = Math.exp((rand() + rand() + rand() - 1.5) * 1.6);
     const failed = Math.floor(rand() * p.failEvery) === 0;
@@ -162,4 +163,38 @@ test("per provider, and a range change shows loading, never the old figures, unt
   expect(after).not.toEqual(before);
   await screenshot(page, "latency-per-provider-7-days");
   expect(consoleErrors).toEqual([]);
+});
+
+test("a team admin sees only their team's figures, with no team picker", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const teamPage = await context.newPage();
+    const errors = watchConsole(teamPage);
+    await signIn(teamPage, seeded.gw.url, { key: seeded.aliceSecret });
+    const today = Date.now();
+    const range = { from: isoDay(today - 29 * DAY_MS), to: isoDay(today) };
+    await teamPage.goto(`${seeded.gw.url}/admin/#/latency?from=${range.from}&to=${range.to}`);
+    await teamPage.locator('[data-testid="latency-table"] tbody tr').first().waitFor();
+    expect(await teamPage.getByLabel("Team").count()).toBe(0);
+    const api = await adminGet<LatencyReport>(
+      seeded.gw.url,
+      `/admin/analytics/latency?from=${range.from}&to=${range.to}&team_id=${seeded.acme.id}`,
+    );
+    const all = await adminGet<LatencyReport>(
+      seeded.gw.url,
+      `/admin/analytics/latency?from=${range.from}&to=${range.to}`,
+    );
+    const rows = teamPage.locator('[data-testid="latency-table"] tbody tr');
+    const cells: string[][] = [];
+    for (let i = 0; i < (await rows.count()); i++)
+      cells.push((await rows.nth(i).locator("td").allTextContents()).map((t) => t.trim()));
+    expect(cells).toEqual(expectedRows(api));
+    // Acme's figures are a part of everyone's, not everyone's.
+    expect(api.totals.reduce((n, t) => n + t.requests, 0)).toBeLessThan(
+      all.totals.reduce((n, t) => n + t.requests, 0),
+    );
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+  }
 });
