@@ -1,4 +1,5 @@
-// Reads latency_hourly (one team) or latency_hourly_all (every team): counters and merged duration histograms per hour or day and per model or provider.
+// Reads latency_hourly (one team) or latency_hourly_all (every team): counters and merged duration
+// histograms per hour or day and per model or provider.
 import { and, eq, gte, lt, type SQL, sql } from "drizzle-orm";
 import { LATENCY_BUCKETS } from "./latency-buckets.ts";
 import type { QueryDb } from "./repository.ts";

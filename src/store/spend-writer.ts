@@ -1,4 +1,5 @@
-// Spend rows into spend_log through each driver directly: the one write that scales with traffic.
+// Spend rows into spend_log through each driver directly: the one write that scales with traffic. The
+// latency rollup (./latency-rollup.ts) is added to in the same transaction.
 //
 // At 2 000 req/s the recorder flushes ~400 rows five times a second. Through drizzle's builder a
 // 400-row INSERT costs tens of milliseconds of JS on the event loop (7 600 bound parameters merged
