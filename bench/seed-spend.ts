@@ -1,7 +1,8 @@
 // Seeds a spend log for the admin benchmarks: bun bench/seed-spend.ts DATABASE_URL [rows] [days]
 //
 // 50 teams, 500 users, 2,000 keys and `rows` spend rows (default 1,000,000) spread evenly over the last
-// `days` days (default 90), through the store itself, so the rows are exactly what the gateway writes.
+// `days` days (default 90), through the store itself, so the rows are exactly what the gateway writes
+// and the rollups written with each spend batch (the hourly latency rollup) fill as they do in serve.
 // Prints the admin key (a team admin of the first team) and the ids the benchmark needs, as JSON.
 import { parseDatabaseUrl } from "../src/config/database-url.ts";
 import { createKey } from "../src/modules/keys/service.ts";

@@ -8,6 +8,7 @@ import { SignIn } from "./signin.ts";
 import { AccountTab } from "./tabs/account.ts";
 import { ActivityTab } from "./tabs/activity.ts";
 import { KeysTab } from "./tabs/keys.ts";
+import { LatencyTab } from "./tabs/latency.ts";
 import { RoutingTab } from "./tabs/routing.ts";
 import { SpendTab } from "./tabs/spend.ts";
 import { UsersTab } from "./tabs/users.ts";
@@ -17,6 +18,7 @@ import { Loading } from "./ui/parts.ts";
 const TABS = [
   { id: "spend", label: "Spend", view: SpendTab },
   { id: "activity", label: "Activity", view: ActivityTab },
+  { id: "latency", label: "Latency", view: LatencyTab },
   { id: "keys", label: "Keys", view: KeysTab },
   { id: "users", label: "Users & Teams", view: UsersTab },
   { id: "account", label: "Account", view: AccountTab },

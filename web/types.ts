@@ -189,3 +189,27 @@ export interface ProviderInfo {
     cooling_until: string | null;
   }[];
 }
+
+/** The figures of /admin/analytics/latency for one group (and period). */
+export interface LatencyFigures {
+  requests: number;
+  errors_4xx: number;
+  client_closed: number;
+  errors_5xx: number;
+  error_rate: number;
+  p50_ms: number | null;
+  p95_ms: number | null;
+  p99_ms: number | null;
+}
+
+export interface LatencyReport {
+  from: string;
+  to: string;
+  team_id: string | null;
+  bucket: "hour" | "day";
+  group: "model" | "provider";
+  /** Largest relative error of a percentile. */
+  resolution: number;
+  series: (LatencyFigures & { bucket_start: string; group: string })[];
+  totals: (LatencyFigures & { group: string })[];
+}

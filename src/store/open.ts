@@ -3,6 +3,7 @@ import { drizzle as drizzlePg } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import type { StoreLocation } from "../config/database-url.ts";
 import { postgresCapped } from "./capped.ts";
+import { postgresLatencyRollup } from "./latency-rollup.ts";
 import { toMigrationMeta } from "./migrations/embed.ts";
 import { postgresMigrations } from "./migrations.gen.ts";
 import { createRepository, type QueryDb, seedPlans } from "./repository.ts";
@@ -47,13 +48,17 @@ async function openPostgres(url: string): Promise<Store> {
   const m = db as unknown as Migratable;
   await m.dialect.migrate(toMigrationMeta(postgresMigrations), m.session, { migrationsFolder: "" });
   await seedPlans(db as unknown as QueryDb, pgSchema);
+  const latency = postgresLatencyRollup(client);
+  // A database from before the rollup gets it computed once (the first gateway to start does it).
+  await latency.backfillIfEmpty();
   return createRepository({
     dialect: "postgres",
     db: db as unknown as QueryDb,
     tables: pgSchema,
     signup: postgresSignup(db, pgSchema),
     capped: postgresCapped(db, pgSchema),
-    insertSpend: postgresSpendWriter(client, pgSchema.spendLog),
+    insertSpend: postgresSpendWriter(client, pgSchema.spendLog, latency),
+    rebuildLatency: () => latency.rebuild(),
     close: async () => {
       await client.end({ timeout: 5 });
     },

@@ -2,6 +2,7 @@
 import { and, asc, count, desc, eq, gte, inArray, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import type { CappedWriter } from "./capped.ts";
+import { latencySeries } from "./latency-read.ts";
 import { PLANS } from "./plans.ts";
 import type * as pgSchema from "./schema/postgres.ts";
 import type { SignupWriter } from "./signup.ts";
@@ -33,6 +34,8 @@ export interface RepositoryDeps {
   capped: CappedWriter;
   /** The spend_log insert, written per dialect for speed (see ./spend-writer.ts). */
   insertSpend: SpendWriter;
+  /** The latency rollup's rebuild from raw rows, per dialect (see ./latency-rollup.ts). */
+  rebuildLatency(): Promise<void>;
   close(): Promise<void>;
   ping(): Promise<void>;
 }
@@ -506,6 +509,11 @@ export function createRepository(deps: RepositoryDeps): Store {
           next: last && rows.length === limit ? { micros: last.micros, id: last.row.id } : null,
         };
       },
+    },
+
+    latency: {
+      series: (query) => latencySeries(db, t, deps.dialect, query),
+      rebuild: () => deps.rebuildLatency(),
     },
 
     async signup(input) {

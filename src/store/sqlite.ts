@@ -2,6 +2,7 @@
 import { Database } from "bun:sqlite";
 import { drizzle as drizzleSqlite } from "drizzle-orm/bun-sqlite";
 import { sqliteCapped } from "./capped.ts";
+import { sqliteLatencyRollup } from "./latency-rollup.ts";
 import { toMigrationMeta } from "./migrations/embed.ts";
 import { sqliteMigrations } from "./migrations.gen.ts";
 import { createRepository, type QueryDb, seedPlans } from "./repository.ts";
@@ -41,6 +42,9 @@ export async function openSqliteDirect(path: string, opts: SqliteOpenOptions): P
   // The SQLite query builders accept every call the repository makes; the repository is
   // typed against the Postgres builders and both dialects run the same store test suite.
   if (opts.migrate) await seedPlans(db as unknown as QueryDb, liteSchema as unknown as typeof pgSchema);
+  const latency = sqliteLatencyRollup(client);
+  // A database from before the rollup gets it computed once, on the connection that migrates.
+  if (opts.migrate) latency.backfillIfEmpty();
   if (opts.readOnly) client.exec("PRAGMA query_only = ON");
   return createRepository({
     dialect: "sqlite",
@@ -48,7 +52,8 @@ export async function openSqliteDirect(path: string, opts: SqliteOpenOptions): P
     tables: liteSchema as unknown as typeof pgSchema,
     signup: sqliteSignup(db, liteSchema),
     capped: sqliteCapped(db, liteSchema),
-    insertSpend: sqliteSpendWriter(client, liteSchema.spendLog),
+    insertSpend: sqliteSpendWriter(client, liteSchema.spendLog, latency),
+    rebuildLatency: async () => latency.rebuild(),
     close: async () => client.close(),
     ping: async () => {
       client.query("SELECT 1").get();

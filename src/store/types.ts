@@ -228,6 +228,32 @@ export interface SpendScan {
   next: SpendCursor | null;
 }
 
+/** A latency report's question: a range of whole UTC hours, periods of an hour or a day, and a grouping. */
+export interface LatencyQuery {
+  from: Date;
+  to: Date;
+  teamId?: string;
+  bucket: "hour" | "day";
+  group: "model" | "provider";
+}
+
+/** One period × group of the latency rollup: counters and the merged duration histogram. */
+export interface LatencyPoint {
+  /** The period's start, ms since the epoch (UTC). */
+  startMs: number;
+  /** The model or provider name. */
+  group: string;
+  requests: number;
+  /** Status 400–498. */
+  errors4xx: number;
+  /** Status 499 (the client left). */
+  clientClosed: number;
+  /** Status ≥ 500. */
+  errors5xx: number;
+  /** Requests per duration bucket (store/latency-buckets.ts). */
+  histogram: number[];
+}
+
 /** Everything a self-service signup creates, written in one transaction. */
 export interface SignupInput {
   team: { name: string; plan: string };
@@ -338,6 +364,13 @@ export interface Store {
       filter: SpendFilter,
       opts: { after?: SpendCursor | null; limit: number; order: "asc" | "desc" },
     ): Promise<SpendScan>;
+  };
+
+  latency: {
+    /** The hourly latency rollup summed per period and group (maintained with every spend batch). */
+    series(query: LatencyQuery): Promise<LatencyPoint[]>;
+    /** Recomputes the rollup from every spend row (idempotent; spend writes wait meanwhile). */
+    rebuild(): Promise<void>;
   };
 
   /** Team, admin user and key of a self-service signup, in one transaction (all or nothing). */

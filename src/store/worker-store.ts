@@ -21,7 +21,7 @@ import {
 } from "./worker-protocol.ts";
 
 type Lane = "write" | "read" | "report";
-type Group = "teams" | "users" | "keys" | "plans" | "spend";
+type Group = "teams" | "users" | "keys" | "plans" | "spend" | "latency";
 
 /** Every Store method, by group; the type below fails the build if one is missing. */
 const METHODS = {
@@ -42,6 +42,7 @@ const METHODS = {
   ],
   plans: ["list", "get"],
   spend: ["insertMany", "totalsByKey", "totalsByTeam", "count", "recent", "groupBy", "scan"],
+  latency: ["series", "rebuild"],
 } as const satisfies { [G in Group]: readonly (keyof Store[G])[] };
 
 type Missing = { [G in Group]: Exclude<keyof Store[G], (typeof METHODS)[G][number]> }[Group];
@@ -60,6 +61,7 @@ const WRITES = new Set<StoreOp>([
   "keys.revoke",
   "keys.touch",
   "spend.insertMany",
+  "latency.rebuild",
   "signup",
 ]);
 const REPORTS = new Set<StoreOp>([
@@ -69,6 +71,7 @@ const REPORTS = new Set<StoreOp>([
   "spend.recent",
   "spend.groupBy",
   "spend.scan",
+  "latency.series",
 ]);
 
 function laneOf(op: StoreOp): Lane {

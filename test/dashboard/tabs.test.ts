@@ -267,7 +267,7 @@ describe("the global admin", () => {
   });
 
   test("screenshots of every tab, light and dark, laptop and phone, with no console error", async () => {
-    const tabs = ["spend", "activity", "keys", "users", "account", "routing"];
+    const tabs = ["spend", "activity", "latency", "keys", "users", "account", "routing"];
     for (const scheme of ["light", "dark"] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       for (const [width, height, device] of [

@@ -1,5 +1,6 @@
 // /admin/analytics/*: dashboard figures over a date range, narrowed to the caller's team.
 import { Elysia } from "elysia";
+import { latencyQuery, latencyReport } from "../analytics/latency.ts";
 import {
   byModel,
   byProvider,
@@ -11,6 +12,7 @@ import {
   routing,
 } from "../analytics/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
+import { LatencyQuery, LatencyReport } from "./latency-schemas.ts";
 import { strictQuery } from "./query.ts";
 import {
   DailyReport,
@@ -58,6 +60,14 @@ export function analyticsRoutes(deps: AdminDeps, auth: AdminAuth) {
       ({ scope, query }) => routing(store, resolveRange(scope, query, now())),
       opts(RoutingReport, "Smart-routing decisions and the models they chose"),
     )
+    .get("/latency", ({ scope, query }) => latencyReport(store, latencyQuery(scope, query, now())), {
+      ...strictQuery(LatencyQuery),
+      response: { 200: LatencyReport, ...ID_ERRORS },
+      detail: {
+        tags,
+        summary: "Latency percentiles (p50/p95/p99) and error rates per model or provider, per hour or day",
+      },
+    })
     .get(
       "/recent",
       ({ scope, query }) =>

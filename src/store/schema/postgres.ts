@@ -7,11 +7,13 @@ import {
   index,
   integer,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { LATENCY_BUCKETS } from "../latency-buckets.ts";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
 
@@ -121,4 +123,61 @@ export const spendLog = pgTable(
     index("spend_model_time_idx").on(t.model, t.createdAt),
     index("spend_time_idx").on(t.createdAt),
   ],
+);
+
+/** A request count: one column per rollup counter and per latency bucket. */
+const counter = () => integer().notNull().default(0);
+
+/** d0 … d77: requests whose duration fell in each bucket of ../latency-buckets.ts. */
+const durationBuckets = () =>
+  Object.fromEntries(Array.from({ length: LATENCY_BUCKETS }, (_, i) => [`d${i}`, counter()])) as Record<
+    `d${number}`,
+    ReturnType<typeof counter>
+  >;
+
+/** The latency rollups' counters (both tables): requests, errors by class, the duration histogram. */
+const latencyCounters = () => ({
+  requests: counter(),
+  /** Status 400–498 (499 is counted as clientClosed). */
+  errors4xx: integer("errors_4xx").notNull().default(0),
+  /** Status 499: the client left before the answer ended. */
+  clientClosed: integer("client_closed").notNull().default(0),
+  /** Status ≥ 500. */
+  errors5xx: integer("errors_5xx").notNull().default(0),
+  ...durationBuckets(),
+});
+
+/**
+ * Requests, errors and a duration histogram per UTC hour, team, model and provider, added to in the
+ * spend batch's own transaction (../latency-rollup.ts), so latency percentiles never read raw rows.
+ */
+export const latencyHourly = pgTable(
+  "latency_hourly",
+  {
+    /** The UTC hour the requests started in. */
+    hour: timestamp("hour", { withTimezone: true, mode: "date" }).notNull(),
+    teamId: uuid("team_id").notNull(),
+    model: text("model").notNull(),
+    provider: text("provider").notNull(),
+    ...latencyCounters(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.hour, t.teamId, t.model, t.provider] }),
+    index("latency_team_hour_idx").on(t.teamId, t.hour),
+  ],
+);
+
+/**
+ * The same summed over every team, written beside it: the all-teams view reads hours × models rows
+ * instead of hours × teams × models (at 50 teams, 456 000 rows for 90 days became 10 800).
+ */
+export const latencyHourlyAll = pgTable(
+  "latency_hourly_all",
+  {
+    hour: timestamp("hour", { withTimezone: true, mode: "date" }).notNull(),
+    model: text("model").notNull(),
+    provider: text("provider").notNull(),
+    ...latencyCounters(),
+  },
+  (t) => [primaryKey({ columns: [t.hour, t.model, t.provider] })],
 );
