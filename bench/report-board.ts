@@ -193,16 +193,19 @@ export function boardSection(i: Input): { lines: string[]; summary: unknown } {
       const per = (ms: number) => (ms * 1000) / Math.max(1, w.requests);
       const by = w.sut?.cpuByThreadMs ?? {};
       const main = per(by["main (JS event loop)"] ?? 0);
+      const http = per(by["HTTP Client"] ?? 0);
       const sqlite = per(sumWhere(by, (n) => n.startsWith("snodus-sqlite")));
       const gc = per(sumWhere(by, (n) => n === "HeapHelper"));
       const all = per(sumWhere(by, () => true));
-      return [i.name(t), int(main), int(sqlite), int(gc), int(all - main - sqlite - gc), int(all)];
+      const other = all - main - http - sqlite - gc;
+      return [i.name(t), int(main), int(http), int(sqlite), int(gc), int(other), int(all)];
     };
     add(
       table(
         [
           "target",
           "JS event loop",
+          "fetch's HTTP client thread",
           "SQLite worker lanes",
           "GC helper threads",
           "other threads",

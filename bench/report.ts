@@ -7,6 +7,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { boardSection } from "./report-board.ts";
+import { floorGoals, floorSection } from "./report-floor.ts";
 import {
   f2,
   f3,
@@ -20,6 +21,7 @@ import {
   table,
   type WrkResult,
 } from "./report-format.ts";
+import { type GcRun, gcSection } from "./report-gc.ts";
 
 const { values, positionals } = parseArgs({
   args: Bun.argv.slice(2),
@@ -512,7 +514,7 @@ const goals = [
     met: checks.length ? totalLost === 0 : undefined,
   },
 ];
-add("### Targets");
+add("### Targets of the first round");
 add();
 add(
   table(
@@ -531,6 +533,25 @@ add(
   )}× (p99) (${signed(floorP50)} / ${signed(floorP99)} ms is what Bun itself adds here).`,
 );
 add();
+
+const floor = floorGoals({
+  wrk,
+  load,
+  rssAt10kKb: (t) => perStream(t)?.at10k,
+  lostRows: checks.length ? totalLost : undefined,
+});
+for (const line of floorSection(floor)) add(line);
+
+const gcSeconds = Number(values.duration ?? 0) + Number(values.warmup ?? 0);
+for (const line of gcSection(
+  ["snodus-sqlite", "bun-proxy"].map((t) => ({
+    name: name(t),
+    gc: read<GcRun>("gc", `${t}.json`),
+    measured: read<WrkResult>("gc", `${t}.measured.json`),
+  })),
+  gcSeconds,
+))
+  add(line);
 
 // ---- 7. profile ----
 interface ProfileSummary {
@@ -599,7 +620,16 @@ const meta = {
   },
 };
 const markdown = out.join("\n");
-const result = { meta, targets: data, spendChecks: checks, goals, board: board.summary, profile, markdown };
+const result = {
+  meta,
+  targets: data,
+  spendChecks: checks,
+  goals,
+  floorGoals: floor,
+  board: board.summary,
+  profile,
+  markdown,
+};
 if (values.out) writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
 console.log(
   `Machine: ${meta.machine.nproc} × ${cpuModel}, ${meta.machine.memoryGiB} GiB, Linux ${meta.machine.kernel}; ` +
