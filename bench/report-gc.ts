@@ -8,12 +8,34 @@ export interface GcRun {
   mainHeapKbPerRequest: number | null;
 }
 
+/** bench/alloc.ts: objects allocated per request, Snodus's native route and a bare fetch-and-answer. */
+export interface AllocRun {
+  requests: number;
+  snodus: { total: number; byType: Record<string, number> };
+  bare: { total: number; byType: Record<string, number> };
+}
+
 export function gcSection(
   runs: { name: string; gc: GcRun | undefined; measured: WrkResult | undefined }[],
   seconds: number,
+  alloc?: AllocRun,
 ): string[] {
   const rows = runs.filter((r) => r.gc?.heaps.length);
   if (!rows.length) return [];
+  const top = (byType: Record<string, number>) =>
+    Object.entries(byType)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6)
+      .map(([type, n]) => `${type} ${f2(n)}`)
+      .join(", ");
+  const objects = alloc
+    ? [
+        `Objects allocated per request (bench/alloc.ts, in-process, ${int(alloc.requests)} requests): Snodus ${int(
+          alloc.snodus.total,
+        )} (${top(alloc.snodus.byType)}); a bare fetch-and-answer ${int(alloc.bare.total)}.`,
+        "",
+      ]
+    : [];
   return [
     "### Garbage collection at concurrency 1 (BUN_JSC_logGC=1, small request, warm-up included)",
     "",
@@ -48,5 +70,6 @@ export function gcSection(
     "A request that arrives during a pause waits for it; at one connection, once the share paused nears 1 %,",
     "p99 is a pause. Worker heaps (SQLite lanes) collect on their own threads and do not stop the JS thread.",
     "",
+    ...objects,
   ];
 }

@@ -21,7 +21,7 @@ import {
   table,
   type WrkResult,
 } from "./report-format.ts";
-import { type GcRun, gcSection } from "./report-gc.ts";
+import { type AllocRun, type GcRun, gcSection } from "./report-gc.ts";
 
 const { values, positionals } = parseArgs({
   args: Bun.argv.slice(2),
@@ -550,6 +550,7 @@ for (const line of gcSection(
     measured: read<WrkResult>("gc", `${t}.measured.json`),
   })),
   gcSeconds,
+  read<AllocRun>("gc", "alloc.json"),
 ))
   add(line);
 

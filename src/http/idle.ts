@@ -43,7 +43,8 @@ export function restoreIdleAfter(response: Response, restore: () => void): Respo
     return response;
   }
   const type = response.headers.get("content-type") ?? "";
-  if (!response.body || !STREAMING.test(type)) {
+  // The type first: asking an in-memory answer for its `body` builds a ReadableStream around it.
+  if (!STREAMING.test(type) || !response.body) {
     restore();
     return response;
   }
