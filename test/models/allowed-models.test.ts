@@ -200,5 +200,43 @@ for (const dialect of DIALECTS) {
         expect(res.json.error.field).toMatch(/allowed_models/);
       }
     });
+
+    test("model lists show a restricted key only what it may use, in every door's list", async () => {
+      const get = (secret: string, path: string, headers: Record<string, string> = {}) =>
+        fetch(`${gw.url}${path}`, { headers: { authorization: `Bearer ${secret}`, ...headers } });
+      const ids = async (secret: string) => {
+        const openai = (await (await get(secret, "/v1/models")).json()).data.map((m: { id: string }) => m.id);
+        const anthropic = (
+          await (await get(secret, "/v1/models", { "anthropic-version": "2023-06-01" })).json()
+        ).data.map((m: { id: string }) => m.id);
+        const ollama = (await (await get(secret, "/api/tags")).json()).models.map(
+          (m: { name: string }) => m.name,
+        );
+        expect(anthropic).toEqual(openai);
+        expect(ollama).toEqual(openai);
+        return openai as string[];
+      };
+      const open = await ids(gw.secret);
+      expect(open).toContain("gpt-4o");
+      expect(open[0]).toBe("auto");
+
+      const claude = await keyAllowing(["claude-*"]);
+      const listed = await ids(claude.api_key);
+      expect(listed.length).toBeGreaterThan(1);
+      expect(listed.filter((id) => id !== "auto").every((id) => id.startsWith("claude-"))).toBe(true);
+      // The router's tiers are Claude models, so `auto` stays.
+      expect(listed[0]).toBe("auto");
+      expect((await get(claude.api_key, "/v1/models/claude-haiku-4-5")).status).toBe(200);
+      expect((await get(claude.api_key, "/v1/models/gpt-4o")).status).toBe(404);
+
+      const gptOnly = await keyAllowing(["gpt-4o-mini"]);
+      expect(await ids(gptOnly.api_key)).toEqual(["gpt-4o-mini"]);
+      const show = await fetch(`${gw.url}/api/show`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${gptOnly.api_key}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: "claude-haiku-4-5" }),
+      });
+      expect(show.status).toBe(404);
+    });
   });
 }

@@ -52,12 +52,12 @@ export function proxyRoutes(ctx: ProxyContext) {
         return Response.json(info, { headers: { "x-snodus-request-id": requestIdOf(request) } });
       })
       .get("/v1/models", async ({ request }) => {
-        await authenticate(request.headers, ctx.keys, ctx.now());
-        return listModels(ctx, request.headers);
+        const identity = await authenticate(request.headers, ctx.keys, ctx.now());
+        return listModels(ctx, request.headers, identity);
       })
       .get("/v1/models/*", async ({ request, params }) => {
-        await authenticate(request.headers, ctx.keys, ctx.now());
-        return retrieveModel(ctx, request.headers, decodeURIComponent(params["*"]));
+        const identity = await authenticate(request.headers, ctx.keys, ctx.now());
+        return retrieveModel(ctx, request.headers, identity, decodeURIComponent(params["*"]));
       })
       // Codex CLI tries a WebSocket on /v1/responses first; 426 makes it fall back to HTTP at once.
       .get("/v1/responses", ({ request }) => upgradeRequired(request))

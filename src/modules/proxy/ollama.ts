@@ -14,9 +14,7 @@ import { tracked } from "./tracked.ts";
 const RAW = { parse: "none" } as const;
 
 export function ollamaRoutes(ctx: ProxyContext) {
-  const authed = async (request: Request) => {
-    await authenticate(request.headers, ctx.keys, ctx.now());
-  };
+  const authed = (request: Request) => authenticate(request.headers, ctx.keys, ctx.now());
   return (
     new Elysia({ name: "proxy-ollama" })
       .post(
@@ -36,18 +34,17 @@ export function ollamaRoutes(ctx: ProxyContext) {
       )
       // Every model the gateway serves, whichever provider: to an Ollama client they are all local.
       .get("/api/tags", async ({ request }) => {
-        await authed(request);
-        return { models: entries(ctx).map(tagEntry) };
+        return { models: entries(ctx, await authed(request)).map(tagEntry) };
       })
       .post(
         "/api/show",
         async ({ request }) => {
-          await authed(request);
+          const identity = await authed(request);
           const { json } = await readJsonBody(request);
           // `name` is the field's name before Ollama 0.5; clients still send it.
           const id = typeof json.model === "string" ? json.model : json.name;
           if (typeof id !== "string" || id === "") throw badRequest("model is required");
-          const found = entries(ctx).find((e) => e.id === id);
+          const found = entries(ctx, identity).find((e) => e.id === id);
           if (!found) throw notFound(`model '${id}' not found`);
           return showEntry(found);
         },
