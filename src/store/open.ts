@@ -46,11 +46,13 @@ async function openPostgres(url: string): Promise<Store> {
   });
   const db = drizzlePg(client, { schema: pgSchema });
   const m = db as unknown as Migratable;
-  await m.dialect.migrate(toMigrationMeta(postgresMigrations), m.session, { migrationsFolder: "" });
-  await seedPlans(db as unknown as QueryDb, pgSchema);
   const latency = postgresLatencyRollup(client);
-  // A database from before the rollup gets it computed once (the first gateway to start does it).
-  await latency.backfillIfEmpty();
+  await oneAtATime(client, async () => {
+    await m.dialect.migrate(toMigrationMeta(postgresMigrations), m.session, { migrationsFolder: "" });
+    await seedPlans(db as unknown as QueryDb, pgSchema);
+    // A database from before the rollup gets it computed once (the first gateway to start does it).
+    await latency.backfillIfEmpty();
+  });
   return createRepository({
     dialect: "postgres",
     db: db as unknown as QueryDb,
@@ -66,4 +68,26 @@ async function openPostgres(url: string): Promise<Store> {
       await client`SELECT 1`;
     },
   });
+}
+
+/** Any number that no other application on the same database would pick for its advisory lock. */
+const STARTUP_LOCK = 0x736e6f64; // "snod"
+
+/**
+ * Replicas rolled out together start at the same moment: without this, two of them migrating an empty
+ * database both try to create the same tables and one fails. A session advisory lock, held on one
+ * reserved connection, lets one gateway migrate while the others wait and then find nothing to do.
+ */
+async function oneAtATime(client: postgres.Sql, work: () => Promise<void>): Promise<void> {
+  const lock = await client.reserve();
+  try {
+    await lock`SELECT pg_advisory_lock(${STARTUP_LOCK})`;
+    try {
+      await work();
+    } finally {
+      await lock`SELECT pg_advisory_unlock(${STARTUP_LOCK})`;
+    }
+  } finally {
+    lock.release();
+  }
 }

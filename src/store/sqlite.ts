@@ -29,15 +29,29 @@ export interface SqliteOpenOptions {
 
 export async function openSqliteDirect(path: string, opts: SqliteOpenOptions): Promise<Store> {
   const client = new Database(path, { create: true, strict: true });
+  // The busy timeout first: switching a new file to WAL takes a lock that another process opening the
+  // same file at that moment (a replica, a CLI command) may hold, and must be waited for, not refused.
+  client.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
   // WAL lets readers (other lanes, the CLI) read while one connection writes.
   client.exec("PRAGMA journal_mode = WAL");
-  client.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
   client.exec("PRAGMA synchronous = NORMAL");
   client.exec("PRAGMA foreign_keys = ON");
   const db = drizzleSqlite(client, { schema: liteSchema });
   if (opts.migrate) {
     const m = db as unknown as Migratable;
-    m.dialect.migrate(toMigrationMeta(sqliteMigrations), m.session, { migrationsFolder: "" });
+    const migrate = () =>
+      m.dialect.migrate(toMigrationMeta(sqliteMigrations), m.session, { migrationsFolder: "" });
+    try {
+      migrate();
+    } catch {
+      // Two processes opening a new file at once (replicas, `serve` and a CLI command) both find it
+      // unmigrated: drizzle reads the applied migrations before taking the write lock, so the loser
+      // fails on a table the winner created. Waiting for the write lock waits out the winner's
+      // transaction; after it nothing is left to apply, and a real failure fails again here.
+      client.exec("BEGIN IMMEDIATE");
+      client.exec("COMMIT");
+      migrate();
+    }
   }
   // The SQLite query builders accept every call the repository makes; the repository is
   // typed against the Postgres builders and both dialects run the same store test suite.
