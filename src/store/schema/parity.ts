@@ -16,4 +16,6 @@ export type SchemaParity = [
   Check<Same<Row<typeof pg.spendLog>, Row<typeof lite.spendLog>>>,
   Check<Same<Insert<typeof pg.spendLog>, Insert<typeof lite.spendLog>>>,
   Check<Same<Insert<typeof pg.apiKeys>, Insert<typeof lite.apiKeys>>>,
+  Check<Same<Row<typeof pg.spendDailyModel>, Row<typeof lite.spendDailyModel>>>,
+  Check<Same<Row<typeof pg.spendDailyKey>, Row<typeof lite.spendDailyKey>>>,
 ];

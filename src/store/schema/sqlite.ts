@@ -1,6 +1,14 @@
 // SQLite tables; every export name and column mirrors ./postgres.ts (checked in ./parity.ts).
 import { sql } from "drizzle-orm";
-import { customType, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+  customType,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 
 // Timestamps are integer milliseconds so ordering and range queries stay index-friendly.
 const createdAt = () =>
@@ -111,5 +119,59 @@ export const spendLog = sqliteTable(
     index("spend_team_time_idx").on(t.teamId, t.createdAt),
     index("spend_model_time_idx").on(t.model, t.createdAt),
     index("spend_time_idx").on(t.createdAt),
+  ],
+);
+
+// Daily rollups of spend_log, upserted in the same transaction as each batch of spend rows (see
+// ../rollup.ts). `day` is the UTC calendar day, YYYY-MM-DD. Nullable spend columns are kept NOT NULL
+// here (a key column cannot be NULL): "" stands for NULL and "=" + value for a value, so "" stays exact.
+const rollupSums = () => ({
+  requests: integer("requests").notNull(),
+  inputTokens: integer("input_tokens").notNull(),
+  outputTokens: integer("output_tokens").notNull(),
+  cacheCreationInputTokens: integer("cache_creation_input_tokens").notNull(),
+  cacheReadInputTokens: integer("cache_read_input_tokens").notNull(),
+  costMicros: integer("cost_micros").notNull(),
+  /** Rows whose status was 400 or above. */
+  errors: integer("errors").notNull(),
+  durationMs: integer("duration_ms").notNull(),
+});
+
+/** Per day, team, model, provider and routing decision: the daily, model, provider and routing reports. */
+export const spendDailyModel = sqliteTable(
+  "spend_daily_model",
+  {
+    day: text("day").notNull(),
+    teamId: text("team_id").notNull(),
+    model: text("model").notNull(),
+    provider: text("provider").notNull(),
+    routedFrom: text("routed_from").notNull(),
+    routingMethod: text("routing_method").notNull(),
+    /** The routing reason up to its first " (" (the rule, not the per-request figures). */
+    routingRule: text("routing_rule").notNull(),
+    ...rollupSums(),
+  },
+  (t) => [
+    primaryKey({
+      name: "spend_daily_model_pk",
+      columns: [t.day, t.teamId, t.model, t.provider, t.routedFrom, t.routingMethod, t.routingRule],
+    }),
+    index("spend_daily_model_team_idx").on(t.teamId, t.day),
+  ],
+);
+
+/** Per day, team, user and key: the user and key reports, budgets and chargeback. */
+export const spendDailyKey = sqliteTable(
+  "spend_daily_key",
+  {
+    day: text("day").notNull(),
+    teamId: text("team_id").notNull(),
+    userId: text("user_id").notNull(),
+    apiKeyId: text("api_key_id").notNull(),
+    ...rollupSums(),
+  },
+  (t) => [
+    primaryKey({ name: "spend_daily_key_pk", columns: [t.day, t.teamId, t.userId, t.apiKeyId] }),
+    index("spend_daily_key_team_idx").on(t.teamId, t.day),
   ],
 );
