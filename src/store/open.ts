@@ -53,7 +53,7 @@ async function openPostgres(url: string): Promise<Store> {
     tables: pgSchema,
     signup: postgresSignup(db, pgSchema),
     capped: postgresCapped(db, pgSchema),
-    insertSpend: postgresSpendWriter(client, pgSchema.spendLog),
+    insertSpend: postgresSpendWriter(client, pgSchema),
     close: async () => {
       await client.end({ timeout: 5 });
     },

@@ -3,6 +3,8 @@ import { and, asc, count, desc, eq, gte, inArray, lt, lte, or, type SQL, sql } f
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import type { CappedWriter } from "./capped.ts";
 import { PLANS } from "./plans.ts";
+import { chooseRollup, mergeGroups, splitRange } from "./rollup.ts";
+import { rollupGroupBy } from "./rollup-query.ts";
 import type * as pgSchema from "./schema/postgres.ts";
 import type { SignupWriter } from "./signup.ts";
 import type { SpendWriter } from "./spend-writer.ts";
@@ -101,25 +103,29 @@ export function createRepository(deps: RepositoryDeps): Store {
     return parts.length ? and(...parts) : undefined;
   }
 
-  async function totalsBy(
-    column: typeof t.spendLog.apiKeyId | typeof t.spendLog.teamId,
-    from: Date,
-    to: Date,
-  ) {
-    const rows = await db
-      .select({
-        id: column,
-        costMicros: num(t.spendLog.costMicros),
-        inputTokens: num(t.spendLog.inputTokens),
-        outputTokens: num(t.spendLog.outputTokens),
-        requests: sql<number>`count(*)`.mapWith(Number),
-      })
-      .from(t.spendLog)
-      .where(and(gte(t.spendLog.createdAt, from), lt(t.spendLog.createdAt, to)))
-      .groupBy(column);
+  // Budgets at boot, the account summary and the CLI's reports: answered like any report (rollup + edges).
+  async function totalsBy(dimension: "apiKeyId" | "teamId", from: Date, to: Date) {
     const out = new Map<string, SpendTotals>();
-    for (const { id, ...totals } of rows) out.set(id, totals);
+    for (const g of await groupBy([dimension], { from, to })) {
+      const { costMicros, inputTokens, outputTokens, requests } = g;
+      out.set(g.dims[dimension] ?? "", { costMicros, inputTokens, outputTokens, requests });
+    }
     return out;
+  }
+
+  /**
+   * Reports: the daily rollup for the whole UTC days of the range, the raw rows for the partial days at
+   * its edges, added up per group; filters no rollup carries go to the raw rows alone (see ./rollup.ts).
+   */
+  async function groupBy(dimensions: SpendDimension[], filter: SpendFilter = {}): Promise<SpendGroup[]> {
+    const rollup = chooseRollup(dimensions, filter);
+    if (!rollup) return rawGroupBy(dimensions, filter);
+    const { days, edges } = splitRange(filter.from, filter.to);
+    const parts = await Promise.all([
+      ...edges.map((e) => rawGroupBy(dimensions, { ...filter, from: e.from, to: e.to })),
+      days ? rollupGroupBy(db, t, rollup, dimensions, filter, days) : [],
+    ]);
+    return mergeGroups(dimensions, parts);
   }
 
   function identities(where: SQL): Promise<KeyIdentity[]> {
@@ -129,6 +135,44 @@ export function createRepository(deps: RepositoryDeps): Store {
       .innerJoin(t.users, eq(t.users.id, t.apiKeys.userId))
       .innerJoin(t.teams, eq(t.teams.id, t.users.teamId))
       .where(where);
+  }
+
+  /** Totals straight from spend_log: the edges of a range, and filters no rollup carries. */
+  async function rawGroupBy(dimensions: SpendDimension[], filter?: SpendFilter): Promise<SpendGroup[]> {
+    const dims = dimensions.map((d) => spendDimension(d));
+    const fields: Record<string, SQL> = {
+      requests: sql<number>`count(*)`.mapWith(Number),
+      costMicros: num(t.spendLog.costMicros),
+      inputTokens: num(t.spendLog.inputTokens),
+      outputTokens: num(t.spendLog.outputTokens),
+      cacheCreationInputTokens: num(t.spendLog.cacheCreationInputTokens),
+      cacheReadInputTokens: num(t.spendLog.cacheReadInputTokens),
+      errors: num(sql`case when ${t.spendLog.status} >= 400 then 1 else 0 end`),
+      durationMsTotal: num(t.spendLog.durationMs),
+    };
+    dims.forEach((d, i) => {
+      fields[`d${i}`] = d;
+    });
+    const query = db.select(fields).from(t.spendLog).where(spendWhere(filter));
+    const rows = (await (dims.length ? query.groupBy(...dims) : query)) as Record<string, unknown>[];
+    return rows.map((r): SpendGroup => {
+      const group: Partial<Record<SpendDimension, string | null>> = {};
+      dimensions.forEach((d, i) => {
+        const v = r[`d${i}`];
+        group[d] = v === null || v === undefined ? null : String(v);
+      });
+      return {
+        dims: group,
+        requests: Number(r.requests),
+        costMicros: Number(r.costMicros),
+        inputTokens: Number(r.inputTokens),
+        outputTokens: Number(r.outputTokens),
+        cacheCreationInputTokens: Number(r.cacheCreationInputTokens),
+        cacheReadInputTokens: Number(r.cacheReadInputTokens),
+        errors: Number(r.errors),
+        durationMsTotal: Number(r.durationMsTotal),
+      };
+    });
   }
 
   // The few expressions whose SQL differs by dialect: created_at is integer ms in SQLite, timestamptz in Postgres.
@@ -431,8 +475,8 @@ export function createRepository(deps: RepositoryDeps): Store {
         // Chunked so one flush never exceeds either driver's bound-parameter limit.
         for (let i = 0; i < rows.length; i += 500) await deps.insertSpend(rows.slice(i, i + 500));
       },
-      totalsByKey: (from, to) => totalsBy(t.spendLog.apiKeyId, from, to),
-      totalsByTeam: (from, to) => totalsBy(t.spendLog.teamId, from, to),
+      totalsByKey: (from, to) => totalsBy("apiKeyId", from, to),
+      totalsByTeam: (from, to) => totalsBy("teamId", from, to),
       async count(filter) {
         const [row] = await db.select({ n: count() }).from(t.spendLog).where(spendWhere(filter));
         return Number(row?.n ?? 0);
@@ -445,42 +489,7 @@ export function createRepository(deps: RepositoryDeps): Store {
           .orderBy(desc(t.spendLog.createdAt), desc(t.spendLog.id))
           .limit(limit);
       },
-      async groupBy(dimensions, filter) {
-        const dims = dimensions.map((d) => spendDimension(d));
-        const fields: Record<string, SQL> = {
-          requests: sql<number>`count(*)`.mapWith(Number),
-          costMicros: num(t.spendLog.costMicros),
-          inputTokens: num(t.spendLog.inputTokens),
-          outputTokens: num(t.spendLog.outputTokens),
-          cacheCreationInputTokens: num(t.spendLog.cacheCreationInputTokens),
-          cacheReadInputTokens: num(t.spendLog.cacheReadInputTokens),
-          errors: num(sql`case when ${t.spendLog.status} >= 400 then 1 else 0 end`),
-          durationMsTotal: num(t.spendLog.durationMs),
-        };
-        dims.forEach((d, i) => {
-          fields[`d${i}`] = d;
-        });
-        const query = db.select(fields).from(t.spendLog).where(spendWhere(filter));
-        const rows = (await (dims.length ? query.groupBy(...dims) : query)) as Record<string, unknown>[];
-        return rows.map((r): SpendGroup => {
-          const group: Partial<Record<SpendDimension, string | null>> = {};
-          dimensions.forEach((d, i) => {
-            const v = r[`d${i}`];
-            group[d] = v === null || v === undefined ? null : String(v);
-          });
-          return {
-            dims: group,
-            requests: Number(r.requests),
-            costMicros: Number(r.costMicros),
-            inputTokens: Number(r.inputTokens),
-            outputTokens: Number(r.outputTokens),
-            cacheCreationInputTokens: Number(r.cacheCreationInputTokens),
-            cacheReadInputTokens: Number(r.cacheReadInputTokens),
-            errors: Number(r.errors),
-            durationMsTotal: Number(r.durationMsTotal),
-          };
-        });
-      },
+      groupBy,
       async scan(filter, { after, limit, order }) {
         const parts: SQL[] = [];
         const base = spendWhere(filter);

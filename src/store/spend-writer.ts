@@ -6,14 +6,53 @@
 // A prepared single-row statement in one transaction (SQLite), or postgres.js's own multi-row
 // helper (Postgres), does the same work in about a millisecond. Column names come from the drizzle
 // tables, so the schema stays the one source of truth.
+//
+// The same transaction upserts the batch's daily rollup rows (./rollup.ts): aggregated here first, so
+// a batch of N rows costs one upsert per distinct (day × group), not one per row.
 import type { Database } from "bun:sqlite";
-import { getTableColumns } from "drizzle-orm";
-import type { Sql } from "postgres";
+import { getTableColumns, getTableName, type Table } from "drizzle-orm";
+import type { Sql, TransactionSql } from "postgres";
+import { KEY_KEY_FIELDS, MODEL_KEY_FIELDS, rollupBatch, SUM_FIELDS } from "./rollup.ts";
 import type * as pgSchema from "./schema/postgres.ts";
 import type * as liteSchema from "./schema/sqlite.ts";
 import type { SpendRow } from "./types.ts";
 
 export type SpendWriter = (rows: readonly SpendRow[]) => Promise<void>;
+
+/** The tables one spend batch writes to. */
+export type SpendTables<S extends typeof liteSchema | typeof pgSchema> = Pick<
+  S,
+  "spendLog" | "spendDailyModel" | "spendDailyKey"
+>;
+
+/** One rollup's upsert: its columns in value order and the statement, with `?` or `$n` placeholders. */
+interface Upsert {
+  fields: string[];
+  columns: string[];
+  statement(placeholders: string): string;
+}
+
+/** INSERT … ON CONFLICT (key) DO UPDATE adding the batch's sums to the day's row; same text in both dialects. */
+function upsertOf(table: Table, keys: readonly string[]): Upsert {
+  const name = getTableName(table);
+  const byField = getTableColumns(table);
+  const col = (f: string) => {
+    const c = byField[f];
+    if (!c) throw new Error(`${name} has no field ${f}`);
+    return `"${c.name}"`;
+  };
+  const fields = [...keys, ...SUM_FIELDS];
+  const adds = SUM_FIELDS.map((f) => `${col(f)} = "${name}".${col(f)} + excluded.${col(f)}`).join(", ");
+  return {
+    fields,
+    columns: fields.map(col),
+    statement: (placeholders) =>
+      `INSERT INTO "${name}" (${fields.map(col).join(", ")}) VALUES ${placeholders} ON CONFLICT (${keys.map(col).join(", ")}) DO UPDATE SET ${adds}`,
+  };
+}
+
+const valuesOf = (u: Upsert, row: object): (string | number)[] =>
+  u.fields.map((f) => (row as Record<string, string | number>)[f] ?? 0);
 
 type Field = keyof SpendRow;
 
@@ -22,8 +61,8 @@ function columnsOf(table: typeof liteSchema.spendLog | typeof pgSchema.spendLog)
   return Object.entries(getTableColumns(table)).map(([field, column]) => [field as Field, column.name]);
 }
 
-export function sqliteSpendWriter(client: Database, table: typeof liteSchema.spendLog): SpendWriter {
-  const columns = columnsOf(table);
+export function sqliteSpendWriter(client: Database, tables: SpendTables<typeof liteSchema>): SpendWriter {
+  const columns = columnsOf(tables.spendLog);
   const insert = client.prepare(
     `INSERT INTO spend_log (${columns.map(([, c]) => `"${c}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
   );
@@ -33,17 +72,39 @@ export function sqliteSpendWriter(client: Database, table: typeof liteSchema.spe
     if (typeof v === "boolean") return v ? 1 : 0;
     return v ?? null; // optional columns a row leaves out are stored as NULL
   };
-  // One transaction per batch: all rows land or none do, and SQLite syncs the WAL once.
+  const model = upsertOf(tables.spendDailyModel, MODEL_KEY_FIELDS);
+  const key = upsertOf(tables.spendDailyKey, KEY_KEY_FIELDS);
+  const one = (u: Upsert) => client.prepare(u.statement(`(${u.fields.map(() => "?").join(", ")})`));
+  const upsertModel = one(model);
+  const upsertKey = one(key);
+  // One transaction per batch: all rows and their rollups land or none do, and SQLite syncs the WAL once.
   const insertAll = client.transaction((rows: readonly SpendRow[]) => {
     for (const row of rows) insert.run(...columns.map(([field]) => value(row, field)));
+    const groups = rollupBatch(rows);
+    for (const g of groups.model) upsertModel.run(...valuesOf(model, g));
+    for (const g of groups.key) upsertKey.run(...valuesOf(key, g));
   });
   return async (rows) => {
     insertAll(rows);
   };
 }
 
-export function postgresSpendWriter(client: Sql, table: typeof pgSchema.spendLog): SpendWriter {
-  const columns = columnsOf(table);
+export function postgresSpendWriter(client: Sql, tables: SpendTables<typeof pgSchema>): SpendWriter {
+  const columns = columnsOf(tables.spendLog);
+  const model = upsertOf(tables.spendDailyModel, MODEL_KEY_FIELDS);
+  const key = upsertOf(tables.spendDailyKey, KEY_KEY_FIELDS);
+  // One multi-row statement per rollup; its rows are distinct (a second row with the same key in one
+  // INSERT … ON CONFLICT is an error) and sorted, so two gateways' batches lock rows in the same order.
+  const upsert = (sql: TransactionSql, u: Upsert, groups: object[]) => {
+    if (groups.length === 0) return;
+    const params: (string | number)[] = [];
+    const tuples = groups.map((g) => {
+      const at = params.length;
+      params.push(...valuesOf(u, g));
+      return `(${u.fields.map((_, i) => `$${at + i + 1}`).join(", ")})`;
+    });
+    return sql.unsafe(u.statement(tuples.join(", ")), params);
+  };
   const names = columns.map(([, c]) => c);
   return async (rows) => {
     const records = rows.map((row) => {
@@ -55,6 +116,11 @@ export function postgresSpendWriter(client: Sql, table: typeof pgSchema.spendLog
       }
       return record;
     });
-    await client`INSERT INTO spend_log ${client(records, names)}`;
+    const groups = rollupBatch(rows);
+    await client.begin(async (sql) => {
+      await sql`INSERT INTO spend_log ${sql(records, names)}`;
+      await upsert(sql, model, groups.model);
+      await upsert(sql, key, groups.key);
+    });
   };
 }

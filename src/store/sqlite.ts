@@ -48,7 +48,7 @@ export async function openSqliteDirect(path: string, opts: SqliteOpenOptions): P
     tables: liteSchema as unknown as typeof pgSchema,
     signup: sqliteSignup(db, liteSchema),
     capped: sqliteCapped(db, liteSchema),
-    insertSpend: sqliteSpendWriter(client, liteSchema.spendLog),
+    insertSpend: sqliteSpendWriter(client, liteSchema),
     close: async () => client.close(),
     ping: async () => {
       client.query("SELECT 1").get();
