@@ -177,3 +177,23 @@ export const spendDailyKey = pgTable(
     index("spend_daily_key_team_idx").on(t.teamId, t.day),
   ],
 );
+
+/**
+ * Per calendar month, team, user and key: the whole months of a long range, so a 90-day report over
+ * thousands of keys reads a few thousand rows, not one per key per day (spend_daily_key).
+ */
+export const spendMonthlyKey = pgTable(
+  "spend_monthly_key",
+  {
+    /** The UTC calendar month, YYYY-MM. */
+    month: text("month").notNull(),
+    teamId: uuid("team_id").notNull(),
+    userId: uuid("user_id").notNull(),
+    apiKeyId: uuid("api_key_id").notNull(),
+    ...rollupSums(),
+  },
+  (t) => [
+    primaryKey({ name: "spend_monthly_key_pk", columns: [t.month, t.teamId, t.userId, t.apiKeyId] }),
+    index("spend_monthly_key_team_idx").on(t.teamId, t.month),
+  ],
+);
