@@ -3,7 +3,7 @@ import { and, asc, count, desc, eq, gte, inArray, lt, lte, or, type SQL, sql } f
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import type { CappedWriter } from "./capped.ts";
 import { PLANS } from "./plans.ts";
-import { chooseRollup, mergeGroups, splitRange } from "./rollup.ts";
+import { chooseRollup, mergeGroups, splitMonths, splitRange } from "./rollup.ts";
 import { rollupGroupBy } from "./rollup-query.ts";
 import type * as pgSchema from "./schema/postgres.ts";
 import type { SignupWriter } from "./signup.ts";
@@ -121,9 +121,18 @@ export function createRepository(deps: RepositoryDeps): Store {
     const rollup = chooseRollup(dimensions, filter);
     if (!rollup) return rawGroupBy(dimensions, filter);
     const { days, edges } = splitRange(filter.from, filter.to);
+    // Per key, whole months come from spend_monthly_key: a day's row per key adds up over long ranges.
+    const split = days && rollup === "key" && !dimensions.includes("day") ? splitMonths(days) : null;
     const parts = await Promise.all([
       ...edges.map((e) => rawGroupBy(dimensions, { ...filter, from: e.from, to: e.to })),
-      days ? rollupGroupBy(db, t, rollup, dimensions, filter, days) : [],
+      ...(split
+        ? [
+            ...(split.months ? [rollupGroupBy(db, t, "keyMonth", dimensions, filter, split.months)] : []),
+            ...split.days.map((d) => rollupGroupBy(db, t, "key", dimensions, filter, d)),
+          ]
+        : days
+          ? [rollupGroupBy(db, t, rollup, dimensions, filter, days)]
+          : []),
     ]);
     return mergeGroups(dimensions, parts);
   }

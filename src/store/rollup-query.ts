@@ -1,13 +1,17 @@
 // Reads the daily spend rollups (./rollup.ts) as SpendGroups: the same query text in both dialects.
 import { and, eq, gte, lt, type SQL, sql } from "drizzle-orm";
 import type { QueryDb } from "./repository.ts";
-import { type DayRange, decodeNullable, type RollupName } from "./rollup.ts";
+import { decodeNullable, type PeriodRange } from "./rollup.ts";
 import type * as pgSchema from "./schema/postgres.ts";
 import type { SpendDimension, SpendFilter, SpendGroup } from "./types.ts";
 
 type Tables = typeof pgSchema;
 type ModelTable = Tables["spendDailyModel"];
 type KeyTable = Tables["spendDailyKey"];
+type MonthTable = Tables["spendMonthlyKey"];
+
+/** A rollup table: the two daily ones, or the monthly one beside spend_daily_key. */
+export type RollupTable = "model" | "key" | "keyMonth";
 
 // Postgres returns sums of bigints as strings; SQLite as numbers.
 const total = (column: unknown) => sql<number>`coalesce(sum(${column}), 0)`.mapWith(Number);
@@ -15,17 +19,19 @@ const total = (column: unknown) => sql<number>`coalesce(sum(${column}), 0)`.mapW
 /** Dimensions whose rollup column holds the encoded form of a nullable spend column. */
 const ENCODED: ReadonlySet<SpendDimension> = new Set(["routedFrom", "routingMethod", "routingRule"]);
 
-function dimension(name: RollupName, t: Tables, d: SpendDimension): SQL {
+function dimension(name: RollupTable, t: Tables, d: SpendDimension): SQL {
   const m: ModelTable = t.spendDailyModel;
   const k: KeyTable = t.spendDailyKey;
-  const day = name === "model" ? m.day : k.day;
+  const km: MonthTable = t.spendMonthlyKey;
+  const owner = name === "model" ? m : name === "key" ? k : km;
   switch (d) {
     case "day":
-      return sql`${day}`;
+      if (name === "keyMonth") throw new Error("spend_monthly_key has no day");
+      return sql`${name === "model" ? m.day : k.day}`;
     case "month":
-      return sql`substr(${day}, 1, 7)`;
+      return name === "keyMonth" ? sql`${km.month}` : sql`substr(${name === "model" ? m.day : k.day}, 1, 7)`;
     case "teamId":
-      return sql`${name === "model" ? m.teamId : k.teamId}`;
+      return sql`${owner.teamId}`;
     case "model":
       return sql`${m.model}`;
     case "provider":
@@ -37,30 +43,36 @@ function dimension(name: RollupName, t: Tables, d: SpendDimension): SQL {
     case "routingRule":
       return sql`${m.routingRule}`;
     case "userId":
-      return sql`${k.userId}`;
+      return sql`${name === "key" ? k.userId : km.userId}`;
     case "apiKeyId":
-      return sql`${k.apiKeyId}`;
+      return sql`${name === "key" ? k.apiKeyId : km.apiKeyId}`;
   }
 }
 
-/** Totals grouped by `dims` over whole days of one rollup; chooseRollup() has checked it carries them all. */
+/**
+ * Totals grouped by `dims` over whole periods (days, or months for "keyMonth") of one rollup table;
+ * chooseRollup() has checked that it carries every dimension and filter.
+ */
 export async function rollupGroupBy(
   db: QueryDb,
   t: Tables,
-  name: RollupName,
+  name: RollupTable,
   dims: readonly SpendDimension[],
   filter: SpendFilter,
-  days: DayRange,
+  range: PeriodRange,
 ): Promise<SpendGroup[]> {
-  const table = name === "model" ? t.spendDailyModel : t.spendDailyKey;
+  const m = t.spendDailyModel;
+  const k = name === "keyMonth" ? t.spendMonthlyKey : t.spendDailyKey;
+  const table = name === "model" ? m : k;
+  const period = name === "model" ? m.day : name === "key" ? t.spendDailyKey.day : t.spendMonthlyKey.month;
   const parts: SQL[] = [];
-  if (days.from) parts.push(gte(table.day, days.from));
-  if (days.to) parts.push(lt(table.day, days.to));
+  if (range.from) parts.push(gte(period, range.from));
+  if (range.to) parts.push(lt(period, range.to));
   if (filter.teamId) parts.push(eq(table.teamId, filter.teamId));
-  if (filter.model) parts.push(eq(t.spendDailyModel.model, filter.model));
-  if (filter.provider) parts.push(eq(t.spendDailyModel.provider, filter.provider));
-  if (filter.userId) parts.push(eq(t.spendDailyKey.userId, filter.userId));
-  if (filter.apiKeyId) parts.push(eq(t.spendDailyKey.apiKeyId, filter.apiKeyId));
+  if (filter.model) parts.push(eq(m.model, filter.model));
+  if (filter.provider) parts.push(eq(m.provider, filter.provider));
+  if (filter.userId) parts.push(eq(k.userId, filter.userId));
+  if (filter.apiKeyId) parts.push(eq(k.apiKeyId, filter.apiKeyId));
   const exprs = dims.map((d) => dimension(name, t, d));
   const fields: Record<string, SQL> = {
     requests: total(table.requests),

@@ -83,6 +83,20 @@ export const KEY_KEY_FIELDS = [
   "apiKeyId",
 ] as const satisfies readonly (keyof KeyRollupRow)[];
 
+export interface KeyMonthRollupRow extends RollupSums {
+  month: string;
+  teamId: string;
+  userId: string;
+  apiKeyId: string;
+}
+
+export const KEY_MONTH_KEY_FIELDS = [
+  "month",
+  "teamId",
+  "userId",
+  "apiKeyId",
+] as const satisfies readonly (keyof KeyMonthRollupRow)[];
+
 function add(into: RollupSums, row: SpendRow): void {
   into.requests += 1;
   into.inputTokens += row.inputTokens;
@@ -114,9 +128,14 @@ function groupOf<K extends object>(groups: Map<string, K & RollupSums>, id: stri
 }
 
 /** Groups a batch into its rollup rows, each list sorted by key so concurrent upserts lock in one order. */
-export function rollupBatch(rows: readonly SpendRow[]): { model: ModelRollupRow[]; key: KeyRollupRow[] } {
+export function rollupBatch(rows: readonly SpendRow[]): {
+  model: ModelRollupRow[];
+  key: KeyRollupRow[];
+  keyMonth: KeyMonthRollupRow[];
+} {
   const model = new Map<string, ModelRollupRow>();
   const key = new Map<string, KeyRollupRow>();
+  const keyMonth = new Map<string, KeyMonthRollupRow>();
   for (const row of rows) {
     const day = utcDay(row.createdAt);
     const m = {
@@ -131,12 +150,15 @@ export function rollupBatch(rows: readonly SpendRow[]): { model: ModelRollupRow[
     add(groupOf(model, JSON.stringify(MODEL_KEY_FIELDS.map((f) => m[f])), m), row);
     const k = { day, teamId: row.teamId, userId: row.userId, apiKeyId: row.apiKeyId };
     add(groupOf(key, JSON.stringify(KEY_KEY_FIELDS.map((f) => k[f])), k), row);
+    const km = { month: day.slice(0, 7), teamId: row.teamId, userId: row.userId, apiKeyId: row.apiKeyId };
+    add(groupOf(keyMonth, JSON.stringify(KEY_MONTH_KEY_FIELDS.map((f) => km[f])), km), row);
   }
   const sorted = <T>(m: Map<string, T>) =>
     [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
-  return { model: sorted(model), key: sorted(key) };
+  return { model: sorted(model), key: sorted(key), keyMonth: sorted(keyMonth) };
 }
 
+/** The daily rollups a query is planned on; "key" also has a monthly table (spend_monthly_key). */
 export type RollupName = "model" | "key";
 
 interface RollupSpec {
@@ -175,11 +197,12 @@ export function chooseRollup(dims: readonly SpendDimension[], filter: SpendFilte
   return spec?.name ?? null;
 }
 
-/** Whole UTC days `day >= from and day < to` (either side open when absent). */
-export interface DayRange {
+/** Whole UTC days (YYYY-MM-DD) or months (YYYY-MM): `period >= from and period < to`, either side open when absent. */
+export interface PeriodRange {
   from?: string;
   to?: string;
 }
+export type DayRange = PeriodRange;
 
 /** A time range cut into the whole UTC days inside it (rollup) and the partial days at its edges (raw rows). */
 export function splitRange(
@@ -220,4 +243,27 @@ export function mergeGroups(dims: readonly SpendDimension[], parts: readonly Spe
       have.durationMsTotal += g.durationMsTotal;
     }
   return [...out.values()];
+}
+
+function nextMonth(month: string): string {
+  const [y, m] = month.split("-").map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`;
+}
+
+/** Whole days cut again into the whole calendar months inside them and the days left at either end. */
+export function splitMonths(days: DayRange): { months: PeriodRange | null; days: DayRange[] } {
+  const lo = days.from
+    ? days.from.endsWith("-01")
+      ? days.from.slice(0, 7)
+      : nextMonth(days.from.slice(0, 7))
+    : undefined;
+  const hi = days.to?.slice(0, 7);
+  if (lo !== undefined && hi !== undefined && lo >= hi) return { months: null, days: [days] };
+  const rest: DayRange[] = [];
+  if (days.from && lo !== undefined && `${lo}-01` > days.from) rest.push({ from: days.from, to: `${lo}-01` });
+  if (days.to && hi !== undefined && `${hi}-01` < days.to) rest.push({ from: `${hi}-01`, to: days.to });
+  const months: PeriodRange = {};
+  if (lo !== undefined) months.from = lo;
+  if (hi !== undefined) months.to = hi;
+  return { months, days: rest };
 }

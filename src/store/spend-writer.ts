@@ -12,7 +12,7 @@
 import type { Database } from "bun:sqlite";
 import { getTableColumns, getTableName, type Table } from "drizzle-orm";
 import type { Sql, TransactionSql } from "postgres";
-import { KEY_KEY_FIELDS, MODEL_KEY_FIELDS, rollupBatch, SUM_FIELDS } from "./rollup.ts";
+import { KEY_KEY_FIELDS, KEY_MONTH_KEY_FIELDS, MODEL_KEY_FIELDS, rollupBatch, SUM_FIELDS } from "./rollup.ts";
 import type * as pgSchema from "./schema/postgres.ts";
 import type * as liteSchema from "./schema/sqlite.ts";
 import type { SpendRow } from "./types.ts";
@@ -22,7 +22,7 @@ export type SpendWriter = (rows: readonly SpendRow[]) => Promise<void>;
 /** The tables one spend batch writes to. */
 export type SpendTables<S extends typeof liteSchema | typeof pgSchema> = Pick<
   S,
-  "spendLog" | "spendDailyModel" | "spendDailyKey"
+  "spendLog" | "spendDailyModel" | "spendDailyKey" | "spendMonthlyKey"
 >;
 
 /** One rollup's upsert: its columns in value order and the statement, with `?` or `$n` placeholders. */
@@ -74,15 +74,18 @@ export function sqliteSpendWriter(client: Database, tables: SpendTables<typeof l
   };
   const model = upsertOf(tables.spendDailyModel, MODEL_KEY_FIELDS);
   const key = upsertOf(tables.spendDailyKey, KEY_KEY_FIELDS);
+  const keyMonth = upsertOf(tables.spendMonthlyKey, KEY_MONTH_KEY_FIELDS);
   const one = (u: Upsert) => client.prepare(u.statement(`(${u.fields.map(() => "?").join(", ")})`));
   const upsertModel = one(model);
   const upsertKey = one(key);
+  const upsertKeyMonth = one(keyMonth);
   // One transaction per batch: all rows and their rollups land or none do, and SQLite syncs the WAL once.
   const insertAll = client.transaction((rows: readonly SpendRow[]) => {
     for (const row of rows) insert.run(...columns.map(([field]) => value(row, field)));
     const groups = rollupBatch(rows);
     for (const g of groups.model) upsertModel.run(...valuesOf(model, g));
     for (const g of groups.key) upsertKey.run(...valuesOf(key, g));
+    for (const g of groups.keyMonth) upsertKeyMonth.run(...valuesOf(keyMonth, g));
   });
   return async (rows) => {
     insertAll(rows);
@@ -93,6 +96,7 @@ export function postgresSpendWriter(client: Sql, tables: SpendTables<typeof pgSc
   const columns = columnsOf(tables.spendLog);
   const model = upsertOf(tables.spendDailyModel, MODEL_KEY_FIELDS);
   const key = upsertOf(tables.spendDailyKey, KEY_KEY_FIELDS);
+  const keyMonth = upsertOf(tables.spendMonthlyKey, KEY_MONTH_KEY_FIELDS);
   // One multi-row statement per rollup; its rows are distinct (a second row with the same key in one
   // INSERT … ON CONFLICT is an error) and sorted, so two gateways' batches lock rows in the same order.
   const upsert = (sql: TransactionSql, u: Upsert, groups: object[]) => {
@@ -121,6 +125,7 @@ export function postgresSpendWriter(client: Sql, tables: SpendTables<typeof pgSc
       await sql`INSERT INTO spend_log ${sql(records, names)}`;
       await upsert(sql, model, groups.model);
       await upsert(sql, key, groups.key);
+      await upsert(sql, keyMonth, groups.keyMonth);
     });
   };
 }

@@ -257,7 +257,7 @@ for (const dialect of DIALECTS) {
               const c = new Database(db.location.path, { readonly: true });
               const q = (t: string) =>
                 Number((c.query(`SELECT sum(requests) AS n FROM ${t}`).get() as { n: number }).n);
-              const out = [q("spend_daily_model"), q("spend_daily_key")];
+              const out = [q("spend_daily_model"), q("spend_daily_key"), q("spend_monthly_key")];
               c.close();
               return out;
             })()
@@ -265,10 +265,11 @@ for (const dialect of DIALECTS) {
               const c = postgres(db.url, { max: 1, onnotice: () => {} });
               const [m] = await c`SELECT sum(requests)::int AS n FROM spend_daily_model`;
               const [k] = await c`SELECT sum(requests)::int AS n FROM spend_daily_key`;
+              const [km] = await c`SELECT sum(requests)::int AS n FROM spend_monthly_key`;
               await c.end();
-              return [m?.n, k?.n];
+              return [m?.n, k?.n, km?.n];
             })();
-      expect(sums).toEqual([rows.length, rows.length]);
+      expect(sums).toEqual([rows.length, rows.length, rows.length]);
     });
 
     test("ranges inside one day, empty ranges and unbounded ranges", async () => {
@@ -280,9 +281,29 @@ for (const dialect of DIALECTS) {
         { to: noon },
         { from: noon },
         { from: new Date(START + 3 * DAY), to: new Date(START + 4 * DAY) },
+        // Whole months (spend_monthly_key) with partial months and partial days around them.
+        {
+          from: new Date(Date.parse("2026-02-01T00:00:00Z")),
+          to: new Date(Date.parse("2026-03-01T00:00:00Z")),
+        },
+        {
+          from: new Date(Date.parse("2026-01-31T05:00:00Z")),
+          to: new Date(Date.parse("2026-03-02T07:00:00Z")),
+        },
+        {
+          from: new Date(Date.parse("2026-02-02T00:00:00Z")),
+          to: new Date(Date.parse("2026-03-01T00:00:00Z")),
+        },
       ];
       for (const filter of cases)
-        for (const dims of [["day"], ["userId"], ["model", "provider"], []] as SpendDimension[][])
+        for (const dims of [
+          ["day"],
+          ["userId"],
+          ["apiKeyId"],
+          ["month", "teamId", "apiKeyId"],
+          ["model", "provider"],
+          [],
+        ] as SpendDimension[][])
           expect(sorted(await store.spend.groupBy(dims, filter), dims)).toEqual(
             sorted(reference(rows, dims, filter), dims),
           );
