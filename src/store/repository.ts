@@ -407,6 +407,22 @@ export function createRepository(deps: RepositoryDeps): Store {
       async identityByHash(keyHash): Promise<KeyIdentity | null> {
         return (await identities(eq(t.apiKeys.keyHash, keyHash)))[0] ?? null;
       },
+      async labels(ids) {
+        const out = [];
+        for (let i = 0; i < ids.length; i += 500)
+          out.push(
+            ...(await db
+              .select({
+                id: t.apiKeys.id,
+                name: t.apiKeys.name,
+                keyPrefix: t.apiKeys.keyPrefix,
+                userId: t.apiKeys.userId,
+              })
+              .from(t.apiKeys)
+              .where(inArray(t.apiKeys.id, ids.slice(i, i + 500)))),
+          );
+        return out;
+      },
       async identitiesByIds(ids) {
         const out: KeyIdentity[] = [];
         // Chunked to stay under bound-parameter limits on both drivers.

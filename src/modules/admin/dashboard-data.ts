@@ -93,7 +93,7 @@ const costliestFirst = (a: SpendGroup, b: SpendGroup) =>
 export async function byKey(store: Store, r: Range) {
   const groups = (await store.spend.groupBy(["apiKeyId"], filterOf(r))).sort(costliestFirst);
   const ids = groups.map((g) => g.dims.apiKeyId ?? "").filter(Boolean);
-  const keys = new Map((await store.keys.identitiesByIds(ids)).map((i) => [i.key.id, i.key]));
+  const keys = new Map((await store.keys.labels(ids)).map((k) => [k.id, k]));
   return {
     ...envelope(r),
     data: groups.map((g) => {
