@@ -25,11 +25,11 @@ export type SpendTables<S extends typeof liteSchema | typeof pgSchema> = Pick<
   "spendLog" | "spendDailyModel" | "spendDailyKey" | "spendMonthlyKey"
 >;
 
-/** One rollup's upsert: its columns in value order and the statement, with `?` or `$n` placeholders. */
+/** One rollup's upsert: its fields in value order, their SQL types, and the statement around a row source. */
 interface Upsert {
   fields: string[];
-  columns: string[];
-  statement(placeholders: string): string;
+  types: string[];
+  statement(source: string): string;
 }
 
 /** INSERT … ON CONFLICT (key) DO UPDATE adding the batch's sums to the day's row; same text in both dialects. */
@@ -45,9 +45,9 @@ function upsertOf(table: Table, keys: readonly string[]): Upsert {
   const adds = SUM_FIELDS.map((f) => `${col(f)} = "${name}".${col(f)} + excluded.${col(f)}`).join(", ");
   return {
     fields,
-    columns: fields.map(col),
-    statement: (placeholders) =>
-      `INSERT INTO "${name}" (${fields.map(col).join(", ")}) VALUES ${placeholders} ON CONFLICT (${keys.map(col).join(", ")}) DO UPDATE SET ${adds}`,
+    types: fields.map((f) => byField[f]?.getSQLType() ?? "text"),
+    statement: (source) =>
+      `INSERT INTO "${name}" (${fields.map(col).join(", ")}) ${source} ON CONFLICT (${keys.map(col).join(", ")}) DO UPDATE SET ${adds}`,
   };
 }
 
@@ -75,7 +75,7 @@ export function sqliteSpendWriter(client: Database, tables: SpendTables<typeof l
   const model = upsertOf(tables.spendDailyModel, MODEL_KEY_FIELDS);
   const key = upsertOf(tables.spendDailyKey, KEY_KEY_FIELDS);
   const keyMonth = upsertOf(tables.spendMonthlyKey, KEY_MONTH_KEY_FIELDS);
-  const one = (u: Upsert) => client.prepare(u.statement(`(${u.fields.map(() => "?").join(", ")})`));
+  const one = (u: Upsert) => client.prepare(u.statement(`VALUES (${u.fields.map(() => "?").join(", ")})`));
   const upsertModel = one(model);
   const upsertKey = one(key);
   const upsertKeyMonth = one(keyMonth);
@@ -97,18 +97,23 @@ export function postgresSpendWriter(client: Sql, tables: SpendTables<typeof pgSc
   const model = upsertOf(tables.spendDailyModel, MODEL_KEY_FIELDS);
   const key = upsertOf(tables.spendDailyKey, KEY_KEY_FIELDS);
   const keyMonth = upsertOf(tables.spendMonthlyKey, KEY_MONTH_KEY_FIELDS);
-  // One multi-row statement per rollup; its rows are distinct (a second row with the same key in one
-  // INSERT … ON CONFLICT is an error) and sorted, so two gateways' batches lock rows in the same order.
-  const upsert = (sql: TransactionSql, u: Upsert, groups: object[]) => {
+  // One statement per rollup over one array per column (unnest): the same text for every batch, so the
+  // server plans it once, instead of a VALUES list of thousands of parameters that differs every time.
+  // Its rows are distinct (a key twice in one INSERT … ON CONFLICT is an error) and sorted, so two
+  // gateways' batches lock the rollup rows in the same order.
+  const statementOf = (u: Upsert) =>
+    u.statement(
+      `SELECT * FROM unnest(${u.types.map((type, i) => `$${i + 1}::text[]::${type}[]`).join(", ")})`,
+    );
+  const upsert = (sql: TransactionSql, u: Upsert, text: string, groups: object[]) => {
     if (groups.length === 0) return;
-    const params: (string | number)[] = [];
-    const tuples = groups.map((g) => {
-      const at = params.length;
-      params.push(...valuesOf(u, g));
-      return `(${u.fields.map((_, i) => `$${at + i + 1}`).join(", ")})`;
-    });
-    return sql.unsafe(u.statement(tuples.join(", ")), params);
+    const values = groups.map((g) => valuesOf(u, g));
+    const columns = u.fields.map((_, i) => values.map((v) => String(v[i])));
+    return sql.unsafe(text, columns, { prepare: true });
   };
+  const modelSql = statementOf(model);
+  const keySql = statementOf(key);
+  const keyMonthSql = statementOf(keyMonth);
   const names = columns.map(([, c]) => c);
   return async (rows) => {
     const records = rows.map((row) => {
@@ -123,9 +128,9 @@ export function postgresSpendWriter(client: Sql, tables: SpendTables<typeof pgSc
     const groups = rollupBatch(rows);
     await client.begin(async (sql) => {
       await sql`INSERT INTO spend_log ${sql(records, names)}`;
-      await upsert(sql, model, groups.model);
-      await upsert(sql, key, groups.key);
-      await upsert(sql, keyMonth, groups.keyMonth);
+      await upsert(sql, model, modelSql, groups.model);
+      await upsert(sql, key, keySql, groups.key);
+      await upsert(sql, keyMonth, keyMonthSql, groups.keyMonth);
     });
   };
 }
