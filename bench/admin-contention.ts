@@ -93,7 +93,16 @@ async function traffic(ms: number) {
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const RANGE = `from=${day(Date.now() - 89 * 86_400_000)}&to=${day(Date.now())}`;
-const REPORTS = ["daily", "models", "users", "keys", "providers", "routing", "routing/daily", "routing/methods"];
+const REPORTS = [
+  "daily",
+  "models",
+  "users",
+  "keys",
+  "providers",
+  "routing",
+  "routing/daily",
+  "routing/methods",
+];
 
 /** Runs `work` in a loop for `ms` in another process (bench/admin-loop.ts); its per-call medians. */
 async function adminLoop(ms: number, work: [string, string][]) {
