@@ -93,7 +93,8 @@ async function traffic(ms: number) {
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const RANGE = `from=${day(Date.now() - 89 * 86_400_000)}&to=${day(Date.now())}`;
-const REPORTS = [
+// BENCH_REPORTS=daily,models narrows the loop (to tell which report costs the proxy what).
+const REPORTS = process.env.BENCH_REPORTS?.split(",") ?? [
   "daily",
   "models",
   "users",
