@@ -11,6 +11,7 @@ import {
   routing,
 } from "../analytics/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
+import { jsonResponse } from "./json.ts";
 import { strictQuery } from "./query.ts";
 import {
   DailyReport,
@@ -45,7 +46,8 @@ export function analyticsRoutes(deps: AdminDeps, auth: AdminAuth) {
     )
     .get(
       "/users",
-      ({ scope, query }) => byUser(store, resolveRange(scope, query, now())),
+      // One row per user: hundreds of rows, so sent as serialized JSON (see ./json.ts).
+      async ({ scope, query }) => jsonResponse(await byUser(store, resolveRange(scope, query, now()))),
       opts(UserReport, "Spend per user"),
     )
     .get(

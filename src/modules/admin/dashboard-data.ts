@@ -4,15 +4,12 @@ import { Elysia, t } from "elysia";
 import type { SpendGroup, Store } from "../../store/types.ts";
 import { figures, filterOf, type Range, resolveRange } from "../analytics/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
+import { jsonResponse } from "./json.ts";
 import { strictQuery } from "./query.ts";
 import { RoutingMethodsReport, routingMethods } from "./routing-methods.ts";
 import { ID_ERRORS, RangeQuery } from "./schemas.ts";
 
 const tags = ["analytics"];
-
-/** A JSON answer built here, as Elysia would build it, without its run-time response check. */
-const json = (body: unknown) =>
-  new Response(JSON.stringify(body), { headers: { "content-type": "application/json" } });
 
 const figureProps = {
   requests: t.Integer(),
@@ -69,11 +66,15 @@ export function dashboardDataRoutes(deps: AdminDeps, auth: AdminAuth) {
       // Sent as serialized JSON, so Elysia does not check it against KeyReport at run time (the schema
       // still documents it): encoding 2,000 rows of nullable fields through TypeBox held the event loop
       // that serves /v1/* for ~60 ms per call under load (BENCHMARKS.md, "reports on rollups").
-      .get("/keys", async ({ scope, query }) => json(await byKey(store, resolveRange(scope, query, now()))), {
-        ...strictQuery(RangeQuery),
-        response: { 200: KeyReport, ...ID_ERRORS },
-        detail: { tags, summary: "Spend per key" },
-      })
+      .get(
+        "/keys",
+        async ({ scope, query }) => jsonResponse(await byKey(store, resolveRange(scope, query, now()))),
+        {
+          ...strictQuery(RangeQuery),
+          response: { 200: KeyReport, ...ID_ERRORS },
+          detail: { tags, summary: "Spend per key" },
+        },
+      )
       .get("/routing/daily", ({ scope, query }) => routingDaily(store, resolveRange(scope, query, now())), {
         ...strictQuery(RangeQuery),
         response: { 200: RoutingDailyReport, ...ID_ERRORS },
