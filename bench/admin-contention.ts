@@ -51,6 +51,8 @@ function percentile(sorted: number[], p: number): number {
 async function traffic(ms: number) {
   const latencies: number[] = [];
   let failures = 0;
+  const statuses: Record<number, number> = {};
+  let sample = "";
   const pending: Promise<void>[] = [];
   const start = performance.now();
   for (let i = 0; performance.now() - start < ms; i++) {
@@ -73,10 +75,14 @@ async function traffic(ms: number) {
             messages: [{ role: "user", content: "hi" }],
           }),
         });
-        await res.arrayBuffer();
+        const text = await res.text();
         // Latency counted from when the request was due, so a stalled loop shows as latency.
         latencies.push(performance.now() - Math.min(t, due));
-        if (res.status >= 300) failures++;
+        if (res.status >= 300) {
+          failures++;
+          statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+          sample ||= text.slice(0, 200);
+        }
       })(),
     );
   }
@@ -88,6 +94,7 @@ async function traffic(ms: number) {
     p99: Math.round(percentile(latencies, 99) * 10) / 10,
     max: Math.round((latencies.at(-1) ?? 0) * 10) / 10,
     non2xx: failures,
+    ...(failures ? { statuses, sample } : {}),
   };
 }
 
