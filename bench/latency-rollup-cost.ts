@@ -77,11 +77,7 @@ async function sqlite(withRollup: boolean) {
   const client = new Database(path);
   client.exec("PRAGMA journal_mode = WAL");
   client.exec("PRAGMA synchronous = NORMAL");
-  const writer = sqliteSpendWriter(
-    client,
-    liteSchema.spendLog,
-    withRollup ? sqliteLatencyRollup(client) : noSqlite,
-  );
+  const writer = sqliteSpendWriter(client, liteSchema, withRollup ? sqliteLatencyRollup(client) : noSqlite);
   const result = await time(writer);
   client.close();
   rmSync(dir, { recursive: true, force: true });
@@ -94,7 +90,7 @@ async function pg(withRollup: boolean) {
   const client = postgres(db.url, { max: 4, onnotice: () => {} });
   const writer = postgresSpendWriter(
     client,
-    pgSchema.spendLog,
+    pgSchema,
     withRollup ? postgresLatencyRollup(client) : noPostgres,
   );
   const result = await time(writer);

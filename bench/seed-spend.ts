@@ -1,21 +1,25 @@
-// Seeds a spend log for the admin benchmarks: bun bench/seed-spend.ts DATABASE_URL [rows] [days]
+// Seeds a spend log for the admin benchmarks: bun bench/seed-spend.ts DATABASE_URL [rows] [days] [--bulk]
 //
 // 50 teams, 500 users, 2,000 keys and `rows` spend rows (default 1,000,000) spread evenly over the last
 // `days` days (default 90), through the store itself, so the rows are exactly what the gateway writes
-// and the rollups written with each spend batch (the hourly latency rollup) fill as they do in serve.
+// and every rollup written with a spend batch (the daily spend rollups, the hourly latency rollup) fills
+// as it does in serve. `--bulk` (Postgres only, for 10M rows) generates the rows inside the server and
+// rebuilds the rollups with the migrations' backfill instead.
 // Prints the admin key (a team admin of the first team) and the ids the benchmark needs, as JSON.
 import { parseDatabaseUrl } from "../src/config/database-url.ts";
 import { createKey } from "../src/modules/keys/service.ts";
 import { openStore } from "../src/store/open.ts";
 import type { SpendRow } from "../src/store/types.ts";
+import { bulkSeedPostgres } from "./seed-spend-bulk.ts";
 
-const url = Bun.argv[2];
+const bulk = Bun.argv.includes("--bulk");
+const [url, rowsArg, daysArg] = Bun.argv.slice(2).filter((a) => a !== "--bulk");
 if (!url) {
-  console.error("usage: bun bench/seed-spend.ts DATABASE_URL [rows] [days]");
+  console.error("usage: bun bench/seed-spend.ts DATABASE_URL [rows] [days] [--bulk]");
   process.exit(2);
 }
-const total = Number(Bun.argv[3] ?? 1_000_000);
-const days = Number(Bun.argv[4] ?? 90);
+const total = Number(rowsArg ?? 1_000_000);
+const days = Number(daysArg ?? 90);
 const store = await openStore(parseDatabaseUrl(url), { inline: true });
 
 const MODELS = [
@@ -62,7 +66,12 @@ const end = Date.now();
 const span = days * 86_400_000;
 const started = performance.now();
 const BATCH = 5_000;
-for (let done = 0; done < total; done += BATCH) {
+if (bulk) {
+  if (store.dialect !== "postgres") throw new Error("--bulk is for Postgres");
+  const ids = keys.map((k) => ({ id: k.key.id, userId: k.user.id, teamId: k.user.teamId }));
+  await bulkSeedPostgres(url, ids, total, days);
+}
+for (let done = 0; !bulk && done < total; done += BATCH) {
   const rows: SpendRow[] = [];
   for (let i = done; i < Math.min(total, done + BATCH); i++) {
     const k = keys[next(keys.length)];

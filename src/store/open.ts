@@ -59,7 +59,7 @@ async function openPostgres(url: string): Promise<Store> {
     tables: pgSchema,
     signup: postgresSignup(db, pgSchema),
     capped: postgresCapped(db, pgSchema),
-    insertSpend: postgresSpendWriter(client, pgSchema.spendLog, latency),
+    insertSpend: postgresSpendWriter(client, pgSchema, latency),
     rebuildLatency: () => latency.rebuild(),
     close: async () => {
       await client.end({ timeout: 5 });

@@ -4,6 +4,8 @@ import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import type { CappedWriter } from "./capped.ts";
 import { latencySeries } from "./latency-read.ts";
 import { PLANS } from "./plans.ts";
+import { chooseRollup, mergeGroups, splitMonths, splitRange } from "./rollup.ts";
+import { rollupGroupBy } from "./rollup-query.ts";
 import type * as pgSchema from "./schema/postgres.ts";
 import type { SignupWriter } from "./signup.ts";
 import type { SpendWriter } from "./spend-writer.ts";
@@ -104,25 +106,38 @@ export function createRepository(deps: RepositoryDeps): Store {
     return parts.length ? and(...parts) : undefined;
   }
 
-  async function totalsBy(
-    column: typeof t.spendLog.apiKeyId | typeof t.spendLog.teamId,
-    from: Date,
-    to: Date,
-  ) {
-    const rows = await db
-      .select({
-        id: column,
-        costMicros: num(t.spendLog.costMicros),
-        inputTokens: num(t.spendLog.inputTokens),
-        outputTokens: num(t.spendLog.outputTokens),
-        requests: sql<number>`count(*)`.mapWith(Number),
-      })
-      .from(t.spendLog)
-      .where(and(gte(t.spendLog.createdAt, from), lt(t.spendLog.createdAt, to)))
-      .groupBy(column);
+  // Budgets at boot, the account summary and the CLI's reports: answered like any report (rollup + edges).
+  async function totalsBy(dimension: "apiKeyId" | "teamId", from: Date, to: Date) {
     const out = new Map<string, SpendTotals>();
-    for (const { id, ...totals } of rows) out.set(id, totals);
+    for (const g of await groupBy([dimension], { from, to })) {
+      const { costMicros, inputTokens, outputTokens, requests } = g;
+      out.set(g.dims[dimension] ?? "", { costMicros, inputTokens, outputTokens, requests });
+    }
     return out;
+  }
+
+  /**
+   * Reports: the daily rollup for the whole UTC days of the range, the raw rows for the partial days at
+   * its edges, added up per group; filters no rollup carries go to the raw rows alone (see ./rollup.ts).
+   */
+  async function groupBy(dimensions: SpendDimension[], filter: SpendFilter = {}): Promise<SpendGroup[]> {
+    const rollup = chooseRollup(dimensions, filter);
+    if (!rollup) return rawGroupBy(dimensions, filter);
+    const { days, edges } = splitRange(filter.from, filter.to);
+    // Per key, whole months come from spend_monthly_key: a day's row per key adds up over long ranges.
+    const split = days && rollup === "key" && !dimensions.includes("day") ? splitMonths(days) : null;
+    const parts = await Promise.all([
+      ...edges.map((e) => rawGroupBy(dimensions, { ...filter, from: e.from, to: e.to })),
+      ...(split
+        ? [
+            ...(split.months ? [rollupGroupBy(db, t, "keyMonth", dimensions, filter, split.months)] : []),
+            ...split.days.map((d) => rollupGroupBy(db, t, "key", dimensions, filter, d)),
+          ]
+        : days
+          ? [rollupGroupBy(db, t, rollup, dimensions, filter, days)]
+          : []),
+    ]);
+    return mergeGroups(dimensions, parts);
   }
 
   function identities(where: SQL): Promise<KeyIdentity[]> {
@@ -132,6 +147,44 @@ export function createRepository(deps: RepositoryDeps): Store {
       .innerJoin(t.users, eq(t.users.id, t.apiKeys.userId))
       .innerJoin(t.teams, eq(t.teams.id, t.users.teamId))
       .where(where);
+  }
+
+  /** Totals straight from spend_log: the edges of a range, and filters no rollup carries. */
+  async function rawGroupBy(dimensions: SpendDimension[], filter?: SpendFilter): Promise<SpendGroup[]> {
+    const dims = dimensions.map((d) => spendDimension(d));
+    const fields: Record<string, SQL> = {
+      requests: sql<number>`count(*)`.mapWith(Number),
+      costMicros: num(t.spendLog.costMicros),
+      inputTokens: num(t.spendLog.inputTokens),
+      outputTokens: num(t.spendLog.outputTokens),
+      cacheCreationInputTokens: num(t.spendLog.cacheCreationInputTokens),
+      cacheReadInputTokens: num(t.spendLog.cacheReadInputTokens),
+      errors: num(sql`case when ${t.spendLog.status} >= 400 then 1 else 0 end`),
+      durationMsTotal: num(t.spendLog.durationMs),
+    };
+    dims.forEach((d, i) => {
+      fields[`d${i}`] = d;
+    });
+    const query = db.select(fields).from(t.spendLog).where(spendWhere(filter));
+    const rows = (await (dims.length ? query.groupBy(...dims) : query)) as Record<string, unknown>[];
+    return rows.map((r): SpendGroup => {
+      const group: Partial<Record<SpendDimension, string | null>> = {};
+      dimensions.forEach((d, i) => {
+        const v = r[`d${i}`];
+        group[d] = v === null || v === undefined ? null : String(v);
+      });
+      return {
+        dims: group,
+        requests: Number(r.requests),
+        costMicros: Number(r.costMicros),
+        inputTokens: Number(r.inputTokens),
+        outputTokens: Number(r.outputTokens),
+        cacheCreationInputTokens: Number(r.cacheCreationInputTokens),
+        cacheReadInputTokens: Number(r.cacheReadInputTokens),
+        errors: Number(r.errors),
+        durationMsTotal: Number(r.durationMsTotal),
+      };
+    });
   }
 
   // The few expressions whose SQL differs by dialect: created_at is integer ms in SQLite, timestamptz in Postgres.
@@ -357,6 +410,22 @@ export function createRepository(deps: RepositoryDeps): Store {
       async identityByHash(keyHash): Promise<KeyIdentity | null> {
         return (await identities(eq(t.apiKeys.keyHash, keyHash)))[0] ?? null;
       },
+      async labels(ids) {
+        const out = [];
+        for (let i = 0; i < ids.length; i += 500)
+          out.push(
+            ...(await db
+              .select({
+                id: t.apiKeys.id,
+                name: t.apiKeys.name,
+                keyPrefix: t.apiKeys.keyPrefix,
+                userId: t.apiKeys.userId,
+              })
+              .from(t.apiKeys)
+              .where(inArray(t.apiKeys.id, ids.slice(i, i + 500)))),
+          );
+        return out;
+      },
       async identitiesByIds(ids) {
         const out: KeyIdentity[] = [];
         // Chunked to stay under bound-parameter limits on both drivers.
@@ -434,8 +503,8 @@ export function createRepository(deps: RepositoryDeps): Store {
         // Chunked so one flush never exceeds either driver's bound-parameter limit.
         for (let i = 0; i < rows.length; i += 500) await deps.insertSpend(rows.slice(i, i + 500));
       },
-      totalsByKey: (from, to) => totalsBy(t.spendLog.apiKeyId, from, to),
-      totalsByTeam: (from, to) => totalsBy(t.spendLog.teamId, from, to),
+      totalsByKey: (from, to) => totalsBy("apiKeyId", from, to),
+      totalsByTeam: (from, to) => totalsBy("teamId", from, to),
       async count(filter) {
         const [row] = await db.select({ n: count() }).from(t.spendLog).where(spendWhere(filter));
         return Number(row?.n ?? 0);
@@ -448,42 +517,7 @@ export function createRepository(deps: RepositoryDeps): Store {
           .orderBy(desc(t.spendLog.createdAt), desc(t.spendLog.id))
           .limit(limit);
       },
-      async groupBy(dimensions, filter) {
-        const dims = dimensions.map((d) => spendDimension(d));
-        const fields: Record<string, SQL> = {
-          requests: sql<number>`count(*)`.mapWith(Number),
-          costMicros: num(t.spendLog.costMicros),
-          inputTokens: num(t.spendLog.inputTokens),
-          outputTokens: num(t.spendLog.outputTokens),
-          cacheCreationInputTokens: num(t.spendLog.cacheCreationInputTokens),
-          cacheReadInputTokens: num(t.spendLog.cacheReadInputTokens),
-          errors: num(sql`case when ${t.spendLog.status} >= 400 then 1 else 0 end`),
-          durationMsTotal: num(t.spendLog.durationMs),
-        };
-        dims.forEach((d, i) => {
-          fields[`d${i}`] = d;
-        });
-        const query = db.select(fields).from(t.spendLog).where(spendWhere(filter));
-        const rows = (await (dims.length ? query.groupBy(...dims) : query)) as Record<string, unknown>[];
-        return rows.map((r): SpendGroup => {
-          const group: Partial<Record<SpendDimension, string | null>> = {};
-          dimensions.forEach((d, i) => {
-            const v = r[`d${i}`];
-            group[d] = v === null || v === undefined ? null : String(v);
-          });
-          return {
-            dims: group,
-            requests: Number(r.requests),
-            costMicros: Number(r.costMicros),
-            inputTokens: Number(r.inputTokens),
-            outputTokens: Number(r.outputTokens),
-            cacheCreationInputTokens: Number(r.cacheCreationInputTokens),
-            cacheReadInputTokens: Number(r.cacheReadInputTokens),
-            errors: Number(r.errors),
-            durationMsTotal: Number(r.durationMsTotal),
-          };
-        });
-      },
+      groupBy,
       async scan(filter, { after, limit, order }) {
         const parts: SQL[] = [];
         const base = spendWhere(filter);

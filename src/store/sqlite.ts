@@ -66,7 +66,7 @@ export async function openSqliteDirect(path: string, opts: SqliteOpenOptions): P
     tables: liteSchema as unknown as typeof pgSchema,
     signup: sqliteSignup(db, liteSchema),
     capped: sqliteCapped(db, liteSchema),
-    insertSpend: sqliteSpendWriter(client, liteSchema.spendLog, latency),
+    insertSpend: sqliteSpendWriter(client, liteSchema, latency),
     rebuildLatency: async () => latency.rebuild(),
     close: async () => client.close(),
     ping: async () => {

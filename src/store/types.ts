@@ -185,6 +185,14 @@ export interface Paged<T> {
   total: number;
 }
 
+/** What a report shows beside a key id. */
+export interface KeyLabel {
+  id: string;
+  name: string;
+  keyPrefix: string;
+  userId: string;
+}
+
 /** A key with the team it belongs to (through its user), so admin views can be scoped and labelled. */
 export interface TeamKey {
   key: ApiKey;
@@ -335,6 +343,8 @@ export interface Store {
     update(id: string, patch: KeyPatch): Promise<ApiKey>;
     /** Key + user + team for a key hash, or null. The hot path's only store read. */
     identityByHash(keyHash: string): Promise<KeyIdentity | null>;
+    /** Name, prefix and owner of many keys (report labels): far less to carry than identitiesByIds. */
+    labels(ids: string[]): Promise<KeyLabel[]>;
     /** Fresh identities of many keys in one query; the auth cache revalidates with this. */
     identitiesByIds(ids: string[]): Promise<KeyIdentity[]>;
     /** Marks the old key to expire at `expiresAt` and links it to its replacement. */

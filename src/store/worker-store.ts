@@ -35,6 +35,7 @@ const METHODS = {
     "update",
     "identityByHash",
     "identitiesByIds",
+    "labels",
     "markRotated",
     "revoke",
     "touch",

@@ -102,6 +102,33 @@ for (const dialect of DIALECTS) {
       ]);
     });
 
+    test("keys: per key with name, prefix and owner, costliest first, as JSON", async () => {
+      const res = await fx.call("GET", `/admin/analytics/keys?${RANGE}&team_id=${fx.a.team.id}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toStartWith("application/json");
+      expect(res.json).toMatchObject({ from: "2026-11-01T00:00:00.000Z", team_id: fx.a.team.id });
+      expect(res.json.data).toEqual([
+        {
+          api_key_id: fx.a.memberKey.id,
+          name: fx.a.memberKey.name,
+          key_prefix: fx.a.memberKey.keyPrefix,
+          user_id: fx.a.member.id,
+          requests: 2,
+          input_tokens: 200,
+          output_tokens: 100,
+          cache_creation_input_tokens: 0,
+          cache_read_input_tokens: 0,
+          cost_micros: 30_005,
+          cost_cents: 3.0005,
+        },
+        expect.objectContaining({
+          api_key_id: fx.a.adminKey.id,
+          name: fx.a.adminKey.name,
+          cost_micros: 30_000,
+        }),
+      ]);
+    });
+
     test("providers: spend, errors and mean duration", async () => {
       const res = await fx.call("GET", `/admin/analytics/providers?${RANGE}`);
       const anthropic = res.json.data.find((p: { provider: string }) => p.provider === "anthropic");

@@ -75,6 +75,19 @@ for (const dialect of DIALECTS) {
       );
     });
 
+    test("key labels: name, prefix and owner of the keys asked for, none for unknown ids", async () => {
+      const team = await store.teams.create({ name: "Labels Inc" });
+      const user = await store.users.create({ email: "l@labels.example", name: "L", teamId: team.id });
+      const a = await createKey(store, { userId: user.id, name: "alpha" });
+      const b = await createKey(store, { userId: user.id, name: "beta" });
+      await createKey(store, { userId: user.id, name: "not asked" });
+      const labels = await store.keys.labels([b.key.id, a.key.id, Bun.randomUUIDv7()]);
+      expect(labels.sort((x, y) => x.name.localeCompare(y.name))).toEqual([
+        { id: a.key.id, name: "alpha", keyPrefix: a.key.keyPrefix, userId: user.id },
+        { id: b.key.id, name: "beta", keyPrefix: b.key.keyPrefix, userId: user.id },
+      ]);
+    });
+
     test("users and keys: create, list by team, identity by hash, rotate, revoke", async () => {
       const team = await store.teams.create({ name: "Keys Inc" });
       const other = await store.teams.create({ name: "Other Inc" });

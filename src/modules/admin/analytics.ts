@@ -12,6 +12,7 @@ import {
   routing,
 } from "../analytics/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
+import { jsonResponse } from "./json.ts";
 import { LatencyQuery, LatencyReport } from "./latency-schemas.ts";
 import { strictQuery } from "./query.ts";
 import {
@@ -47,7 +48,8 @@ export function analyticsRoutes(deps: AdminDeps, auth: AdminAuth) {
     )
     .get(
       "/users",
-      ({ scope, query }) => byUser(store, resolveRange(scope, query, now())),
+      // One row per user: hundreds of rows, so sent as serialized JSON (see ./json.ts).
+      async ({ scope, query }) => jsonResponse(await byUser(store, resolveRange(scope, query, now()))),
       opts(UserReport, "Spend per user"),
     )
     .get(

@@ -18,4 +18,7 @@ export type SchemaParity = [
   Check<Same<Insert<typeof pg.apiKeys>, Insert<typeof lite.apiKeys>>>,
   Check<Same<Row<typeof pg.latencyHourly>, Row<typeof lite.latencyHourly>>>,
   Check<Same<Row<typeof pg.latencyHourlyAll>, Row<typeof lite.latencyHourlyAll>>>,
+  Check<Same<Row<typeof pg.spendDailyModel>, Row<typeof lite.spendDailyModel>>>,
+  Check<Same<Row<typeof pg.spendDailyKey>, Row<typeof lite.spendDailyKey>>>,
+  Check<Same<Row<typeof pg.spendMonthlyKey>, Row<typeof lite.spendMonthlyKey>>>,
 ];

@@ -181,3 +181,77 @@ export const latencyHourlyAll = pgTable(
   },
   (t) => [primaryKey({ columns: [t.hour, t.model, t.provider] })],
 );
+
+// Daily rollups of spend_log, upserted in the same transaction as each batch of spend rows (see
+// ../rollup.ts). `day` is the UTC calendar day, YYYY-MM-DD. Nullable spend columns are kept NOT NULL
+// here (a key column cannot be NULL): "" stands for NULL and "=" + value for a value, so "" stays exact.
+const rollupSums = () => ({
+  requests: bigint("requests", { mode: "number" }).notNull(),
+  inputTokens: bigint("input_tokens", { mode: "number" }).notNull(),
+  outputTokens: bigint("output_tokens", { mode: "number" }).notNull(),
+  cacheCreationInputTokens: bigint("cache_creation_input_tokens", { mode: "number" }).notNull(),
+  cacheReadInputTokens: bigint("cache_read_input_tokens", { mode: "number" }).notNull(),
+  costMicros: bigint("cost_micros", { mode: "number" }).notNull(),
+  /** Rows whose status was 400 or above. */
+  errors: bigint("errors", { mode: "number" }).notNull(),
+  durationMs: bigint("duration_ms", { mode: "number" }).notNull(),
+});
+
+/** Per day, team, model, provider and routing decision: the daily, model, provider and routing reports. */
+export const spendDailyModel = pgTable(
+  "spend_daily_model",
+  {
+    day: text("day").notNull(),
+    teamId: uuid("team_id").notNull(),
+    model: text("model").notNull(),
+    provider: text("provider").notNull(),
+    routedFrom: text("routed_from").notNull(),
+    routingMethod: text("routing_method").notNull(),
+    /** The routing reason up to its first " (" (the rule, not the per-request figures). */
+    routingRule: text("routing_rule").notNull(),
+    ...rollupSums(),
+  },
+  (t) => [
+    primaryKey({
+      name: "spend_daily_model_pk",
+      columns: [t.day, t.teamId, t.model, t.provider, t.routedFrom, t.routingMethod, t.routingRule],
+    }),
+    index("spend_daily_model_team_idx").on(t.teamId, t.day),
+  ],
+);
+
+/** Per day, team, user and key: the user and key reports, budgets and chargeback. */
+export const spendDailyKey = pgTable(
+  "spend_daily_key",
+  {
+    day: text("day").notNull(),
+    teamId: uuid("team_id").notNull(),
+    userId: uuid("user_id").notNull(),
+    apiKeyId: uuid("api_key_id").notNull(),
+    ...rollupSums(),
+  },
+  (t) => [
+    primaryKey({ name: "spend_daily_key_pk", columns: [t.day, t.teamId, t.userId, t.apiKeyId] }),
+    index("spend_daily_key_team_idx").on(t.teamId, t.day),
+  ],
+);
+
+/**
+ * Per calendar month, team, user and key: the whole months of a long range, so a 90-day report over
+ * thousands of keys reads a few thousand rows, not one per key per day (spend_daily_key).
+ */
+export const spendMonthlyKey = pgTable(
+  "spend_monthly_key",
+  {
+    /** The UTC calendar month, YYYY-MM. */
+    month: text("month").notNull(),
+    teamId: uuid("team_id").notNull(),
+    userId: uuid("user_id").notNull(),
+    apiKeyId: uuid("api_key_id").notNull(),
+    ...rollupSums(),
+  },
+  (t) => [
+    primaryKey({ name: "spend_monthly_key_pk", columns: [t.month, t.teamId, t.userId, t.apiKeyId] }),
+    index("spend_monthly_key_team_idx").on(t.teamId, t.month),
+  ],
+);

@@ -179,3 +179,77 @@ export const latencyHourlyAll = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.hour, t.model, t.provider] })],
 );
+
+// Daily rollups of spend_log, upserted in the same transaction as each batch of spend rows (see
+// ../rollup.ts). `day` is the UTC calendar day, YYYY-MM-DD. Nullable spend columns are kept NOT NULL
+// here (a key column cannot be NULL): "" stands for NULL and "=" + value for a value, so "" stays exact.
+const rollupSums = () => ({
+  requests: integer("requests").notNull(),
+  inputTokens: integer("input_tokens").notNull(),
+  outputTokens: integer("output_tokens").notNull(),
+  cacheCreationInputTokens: integer("cache_creation_input_tokens").notNull(),
+  cacheReadInputTokens: integer("cache_read_input_tokens").notNull(),
+  costMicros: integer("cost_micros").notNull(),
+  /** Rows whose status was 400 or above. */
+  errors: integer("errors").notNull(),
+  durationMs: integer("duration_ms").notNull(),
+});
+
+/** Per day, team, model, provider and routing decision: the daily, model, provider and routing reports. */
+export const spendDailyModel = sqliteTable(
+  "spend_daily_model",
+  {
+    day: text("day").notNull(),
+    teamId: text("team_id").notNull(),
+    model: text("model").notNull(),
+    provider: text("provider").notNull(),
+    routedFrom: text("routed_from").notNull(),
+    routingMethod: text("routing_method").notNull(),
+    /** The routing reason up to its first " (" (the rule, not the per-request figures). */
+    routingRule: text("routing_rule").notNull(),
+    ...rollupSums(),
+  },
+  (t) => [
+    primaryKey({
+      name: "spend_daily_model_pk",
+      columns: [t.day, t.teamId, t.model, t.provider, t.routedFrom, t.routingMethod, t.routingRule],
+    }),
+    index("spend_daily_model_team_idx").on(t.teamId, t.day),
+  ],
+);
+
+/** Per day, team, user and key: the user and key reports, budgets and chargeback. */
+export const spendDailyKey = sqliteTable(
+  "spend_daily_key",
+  {
+    day: text("day").notNull(),
+    teamId: text("team_id").notNull(),
+    userId: text("user_id").notNull(),
+    apiKeyId: text("api_key_id").notNull(),
+    ...rollupSums(),
+  },
+  (t) => [
+    primaryKey({ name: "spend_daily_key_pk", columns: [t.day, t.teamId, t.userId, t.apiKeyId] }),
+    index("spend_daily_key_team_idx").on(t.teamId, t.day),
+  ],
+);
+
+/**
+ * Per calendar month, team, user and key: the whole months of a long range, so a 90-day report over
+ * thousands of keys reads a few thousand rows, not one per key per day (spend_daily_key).
+ */
+export const spendMonthlyKey = sqliteTable(
+  "spend_monthly_key",
+  {
+    /** The UTC calendar month, YYYY-MM. */
+    month: text("month").notNull(),
+    teamId: text("team_id").notNull(),
+    userId: text("user_id").notNull(),
+    apiKeyId: text("api_key_id").notNull(),
+    ...rollupSums(),
+  },
+  (t) => [
+    primaryKey({ name: "spend_monthly_key_pk", columns: [t.month, t.teamId, t.userId, t.apiKeyId] }),
+    index("spend_monthly_key_team_idx").on(t.teamId, t.month),
+  ],
+);
