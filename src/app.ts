@@ -24,7 +24,7 @@ import { Inflight } from "./modules/proxy/inflight.ts";
 import { nativeProxyRoutes } from "./modules/proxy/native-routes.ts";
 import { signupRoutes } from "./modules/signup/index.ts";
 import { SpendRecorder } from "./modules/spend/recorder.ts";
-import { createTracing, noTracing, type Tracing } from "./modules/tracing/tracing.ts";
+import { noTracing, type Tracing } from "./modules/tracing/tracing.ts";
 import { createPricer } from "./pricing/pricer.ts";
 import { ProviderRegistry } from "./providers/registry.ts";
 import type { Store } from "./store/types.ts";
@@ -41,6 +41,8 @@ export interface AppDeps {
   limitStore?: LimitStore;
   /** Cross-instance alert de-duplication (Redis); in-process when absent. */
   alertDedup?: AlertDedup;
+  /** Trace export (src/modules/tracing/otel.ts, loaded by `serve` when configured); none when absent. */
+  tracing?: Tracing;
 }
 
 /** The app plus the background services that must be started and stopped with it. */
@@ -113,13 +115,12 @@ export function createGateway(deps: AppDeps): Gateway {
     onSettleError: (err) => deps.log.error("budget settlement failed", { err }),
   });
   const providers = new ProviderRegistry(deps.config, deps.fetch, deps.log, { now: deps.now });
-  const tracing = deps.config.otelEndpoint
-    ? createTracing({ endpoint: deps.config.otelEndpoint, serviceName: deps.config.otelServiceName })
-    : noTracing;
+  const tracing = deps.tracing ?? noTracing;
   const proxy: ProxyContext = {
     metrics,
-    tracing,
     ...deps,
+    // After deps: theirs is optional, this one never undefined.
+    tracing,
     keys,
     spend,
     pricer,

@@ -38,6 +38,13 @@ export async function startServer(
   const store = await openStore(config.database);
   const now = opts.now ?? Date.now;
   const shared = await sharedLimits(config, store, log, now);
+  // The OpenTelemetry SDK is loaded only when traces are exported (see tracing/tracing.ts for why).
+  const tracing = config.otelEndpoint
+    ? (await import("./modules/tracing/otel.ts")).createTracing({
+        endpoint: config.otelEndpoint,
+        serviceName: config.otelServiceName,
+      })
+    : undefined;
   const gateway = createGateway({
     config,
     store,
@@ -46,6 +53,7 @@ export async function startServer(
     now,
     limitStore: shared?.limits,
     alertDedup: shared?.dedup,
+    tracing,
   });
   gateway.start();
   // The score method's tokenizer takes a few hundred milliseconds to load: pay it before listening,
