@@ -22,6 +22,7 @@ import {
   type WrkResult,
 } from "./report-format.ts";
 import { type AllocRun, type GcRun, gcSection } from "./report-gc.ts";
+import { type SpendScenario, spendSection } from "./report-spend.ts";
 
 const { values, positionals } = parseArgs({
   args: Bun.argv.slice(2),
@@ -338,97 +339,17 @@ for (const t of targets) {
 add();
 
 // ---- 5. spend rows ----
-interface SpendCheck {
-  target: string;
-  scenario: string;
-  answered200: number;
-  rows200: number;
-  rowsOther: Record<string, number>;
-  lost: number;
-  note: string;
-}
-const checks: SpendCheck[] = [];
-for (const t of targets.filter((x) => x.startsWith("snodus"))) {
-  let prev: Spend = { total: 0, byStatus: {} };
-  for (const s of order(t).flatMap((x) => [`${x}.try1`, x])) {
-    const r = data[t]?.scenarios[s] as ((LoadResult | WrkResult) & { spendAfter?: Spend }) | undefined;
-    if (!r?.spendAfter) continue;
-    const now = r.spendAfter;
-    const delta = (k: string) => (now.byStatus[k] ?? 0) - (prev.byStatus[k] ?? 0);
-    const rowsOther: Record<string, number> = {};
-    for (const k of Object.keys(now.byStatus)) if (k !== "200" && delta(k) !== 0) rowsOther[k] = delta(k);
-    let answered200: number;
-    let note: string;
-    const base = s.replace(".try1", "");
-    if (isWrk(base)) {
-      const w = r as WrkResult;
-      answered200 = w.requests - w.errors.status;
-      note = `wrk drops up to ${wrkConns(base)} requests in flight when it stops; those rows exist too`;
-    } else {
-      answered200 = (r as LoadResult).okAll;
-      note = "every request waited for (warm-up included)";
-    }
-    if (s.endsWith(".try1")) note = `discarded try (another job used the SUT's core); ${note}`;
-    const rows200 = delta("200");
-    const step = /^sweep-c(\d+)-\d+$/.exec(base);
-    const last = checks.at(-1);
-    if (step && last?.target === t && last.scenario === `sweep c${step[1]}`) {
-      last.answered200 += answered200;
-      last.rows200 += rows200;
-      for (const [k, v] of Object.entries(rowsOther)) last.rowsOther[k] = (last.rowsOther[k] ?? 0) + v;
-      last.lost = Math.max(0, last.answered200 - last.rows200);
-      prev = now;
-      continue;
-    }
-    if (step) note = "every fixed-rate step of the sweep at this concurrency, warm-ups included";
-    checks.push({
-      target: t,
-      scenario: step ? `sweep c${step[1]}` : s,
-      answered200,
-      rows200,
-      rowsOther,
-      lost: Math.max(0, answered200 - rows200),
-      note,
-    });
-    prev = now;
-  }
-}
-const totalLost = checks.reduce((a, c) => a + c.lost, 0);
-add("### Spend rows written vs requests answered 200");
-add();
-add(
-  table(
-    ["target", "scenario", "answered 200", "rows status 200", "rows other status", "lost", "note"],
-    checks.map((c) => [
-      name(c.target),
-      c.scenario,
-      int(c.answered200),
-      int(c.rows200),
-      Object.entries(c.rowsOther)
-        .map(([k, v]) => `${k}: ${v}`)
-        .join(", ") || "0",
-      int(c.lost),
-      c.note,
-    ]),
-  ),
-);
-add();
-for (const t of targets.filter((x) => x.startsWith("snodus"))) {
-  const f = data[t]?.finalSpend;
-  const last = order(t)
-    .reverse()
-    .find((s) => (data[t]?.scenarios[s] as { spendAfter?: Spend })?.spendAfter);
-  const before = last
-    ? (data[t]?.scenarios[last] as { spendAfter?: Spend } | undefined)?.spendAfter
-    : undefined;
-  if (f)
-    add(
-      `- ${name(t)}: ${int(f.total)} rows after SIGTERM (${Object.entries(f.byStatus)
-        .map(([k, v]) => `${k}: ${int(v)}`)
-        .join(", ")}), ${int(f.total - (before?.total ?? 0))} of them written during shutdown.`,
-    );
-}
-add();
+const spend = spendSection({
+  targets: targets.filter((x) => x.startsWith("snodus")),
+  name,
+  order,
+  scenario: (t, s) => data[t]?.scenarios[s] as SpendScenario | undefined,
+  finalSpend: (t) => data[t]?.finalSpend,
+  wrkConns,
+});
+for (const line of spend.lines) add(line);
+const checks = spend.checks;
+const totalLost = spend.totalLost;
 
 // ---- 6. targets ----
 const ours = "snodus-sqlite";
