@@ -4,7 +4,18 @@
 // concurrency 1, the highest req/s sustained under p99 bounds, and CPU per request. Its rig is not
 // this machine, so our figures are placed beside its own only through a gateway both measure: Portkey.
 
-import { f2, f3, int, type LoadResult, type Sut, signed, table, type WrkResult } from "./report-format.ts";
+import {
+  cpuPerRequest,
+  f2,
+  f3,
+  int,
+  type LoadResult,
+  type Sut,
+  signed,
+  table,
+  type WrkResult,
+  wrkRps,
+} from "./report-format.ts";
 
 /** Published by the board, added p99 at concurrency 1 (µs) and CPU per request where given (µs). */
 export const BOARD = {
@@ -43,7 +54,6 @@ export interface SweepRow {
   steps: { rate: number; achieved: number; p99Ms: number; notOk: number; otherOnSutCore: number | null }[];
 }
 
-const rps = (w: WrkResult) => (w.requests / w.durationUs) * 1e6;
 const wrkErrors = (w: WrkResult) =>
   w.errors.connect + w.errors.read + w.errors.write + w.errors.status + w.errors.timeout;
 
@@ -79,7 +89,7 @@ export function sweepRows(i: Input): SweepRow[] {
       rows.push({
         target: t,
         conns,
-        closedLoopRps: w ? Math.round(rps(w)) : 0,
+        closedLoopRps: w ? Math.round(wrkRps(w) ?? 0) : 0,
         closedLoopP99Ms: w ? w.latencyUs.p99 / 1000 : 0,
         underP99,
         lowestStep: steps[0]?.rate ?? 0,
@@ -105,8 +115,6 @@ export function boardSection(i: Input): { lines: string[]; summary: unknown } {
     const d = c1("direct")?.latencyUs[q];
     return a === undefined || d === undefined ? undefined : (a - d) / 1000;
   };
-  const cpuPerReq = (w: Wrk | undefined) =>
-    w?.sut ? (w.sut.cpuMs * 1000) / Math.max(1, w.requests) : undefined;
 
   // ---- concurrency 1 ----
   const atOne = i.targets.filter((t) => c1(t));
@@ -131,12 +139,12 @@ export function boardSection(i: Input): { lines: string[]; summary: unknown } {
           const d = t === "direct";
           return [
             i.name(t),
-            int(rps(w)),
+            int(wrkRps(w)),
             f3(w.latencyUs.p50 / 1000),
             f3(w.latencyUs.p99 / 1000),
             d ? "" : signed(added(t, "p50")),
             d ? "" : signed(added(t, "p99")),
-            int(cpuPerReq(w)),
+            int(cpuPerRequest(w)),
             int(wrkErrors(w)),
             f2(w.sut?.otherOnSutCore),
           ];
@@ -148,7 +156,7 @@ export function boardSection(i: Input): { lines: string[]; summary: unknown } {
 
   // ---- CPU per request at concurrency 8 ----
   const atEight = i.targets.filter((t) => i.wrk(t, "c8"));
-  const floorCpu = cpuPerReq(i.wrk("bun-proxy", "c8"));
+  const floorCpu = cpuPerRequest(i.wrk("bun-proxy", "c8"));
   if (atEight.length) {
     add("### CPU per request at concurrency 8 (wrk, 8 connections, closed loop), from /proc of the SUT");
     add();
@@ -166,10 +174,10 @@ export function boardSection(i: Input): { lines: string[]; summary: unknown } {
         ],
         atEight.map((t) => {
           const w = i.wrk(t, "c8") as Wrk;
-          const cpu = cpuPerReq(w);
+          const cpu = cpuPerRequest(w);
           return [
             i.name(t),
-            int(rps(w)),
+            int(wrkRps(w)),
             f2(w.latencyUs.p99 / 1000),
             f2(w.sut?.cpuShare),
             int(cpu),
@@ -288,7 +296,7 @@ export function boardSection(i: Input): { lines: string[]; summary: unknown } {
     lines: out,
     summary: {
       addedAtC1Ms: Object.fromEntries(atOne.map((t) => [t, { p50: added(t, "p50"), p99: added(t, "p99") }])),
-      cpuUsPerRequestAtC8: Object.fromEntries(atEight.map((t) => [t, cpuPerReq(i.wrk(t, "c8"))])),
+      cpuUsPerRequestAtC8: Object.fromEntries(atEight.map((t) => [t, cpuPerRequest(i.wrk(t, "c8"))])),
       sweep: rows,
       boardEstimateUs: Object.fromEntries(estimated.map((e) => [e.target, e.boardUs])),
     },

@@ -1,5 +1,15 @@
 // Issue 14's targets, each a ratio to a floor (the bare Bun proxy, nginx, Portkey) measured in the same run.
-import { f2, f3, type LoadResult, type Sut, signed, table, type WrkResult } from "./report-format.ts";
+import {
+  cpuPerRequest,
+  f2,
+  f3,
+  type LoadResult,
+  type Sut,
+  signed,
+  table,
+  type WrkResult,
+  wrkRps,
+} from "./report-format.ts";
 
 type Wrk = WrkResult & { sut?: Sut };
 
@@ -19,9 +29,6 @@ export interface FloorGoal {
 
 const ratio = (a: number | undefined, b: number | undefined) =>
   a === undefined || b === undefined || b <= 0 ? undefined : a / b;
-const rps = (w: Wrk | undefined) => (w ? (w.requests / w.durationUs) * 1e6 : undefined);
-const cpuPerReq = (w: Wrk | undefined) =>
-  w?.sut ? (w.sut.cpuMs * 1000) / Math.max(1, w.requests) : undefined;
 /** An added figure under this is within the harness's noise; ratios use it instead. */
 const NOISE_MS = 0.05;
 const atLeastNoise = (x: number | undefined) => (x === undefined ? undefined : Math.max(NOISE_MS, x));
@@ -33,8 +40,8 @@ export function floorGoals(i: FloorInput): FloorGoal[] {
   const ours = ["snodus-sqlite", "snodus-pg"] as const;
   const label = (t: string) => (t === "snodus-pg" ? "Postgres" : "SQLite");
 
-  const cpu = (t: string) => ratio(cpuPerReq(i.wrk(t, "c8")), cpuPerReq(i.wrk(bun, "c8")));
-  const max = (t: string, s: string) => ratio(rps(i.wrk(t, s)), rps(i.wrk(bun, s)));
+  const cpu = (t: string) => ratio(cpuPerRequest(i.wrk(t, "c8")), cpuPerRequest(i.wrk(bun, "c8")));
+  const max = (t: string, s: string) => ratio(wrkRps(i.wrk(t, s)), wrkRps(i.wrk(bun, s)));
   const c1Added = (t: string, q: "p50" | "p99") => {
     const a = i.wrk(t, "c1")?.latencyUs[q];
     const d = i.wrk("direct", "c1")?.latencyUs[q];
@@ -52,8 +59,8 @@ export function floorGoals(i: FloorInput): FloorGoal[] {
   const nginxP99 = c1Added("nginx", "p99");
   const bun2000 = added(bun, "rate2000", "latencyMs");
   const bunTtfb = added(bun, "stream", "ttfbMs");
-  const portkey = rps(i.wrk("portkey-node", "max"));
-  const sqliteMax = rps(i.wrk("snodus-sqlite", "max"));
+  const portkey = wrkRps(i.wrk("portkey-node", "max"));
+  const sqliteMax = wrkRps(i.wrk("snodus-sqlite", "max"));
   const rss = i.rssAt10kKb("snodus-sqlite");
   const le = (v: number | undefined, bound: number) => (v === undefined ? undefined : v <= bound);
   const ge = (v: number | undefined, bound: number) => (v === undefined ? undefined : v >= bound);

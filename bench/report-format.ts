@@ -42,6 +42,11 @@ export interface WrkResult {
   errors: { connect: number; read: number; write: number; status: number; timeout: number };
   latencyUs: Pct;
 }
+/** Requests per second of a wrk run. */
+export const wrkRps = (w: WrkResult | undefined) => (w ? (w.requests / w.durationUs) * 1e6 : undefined);
+/** The SUT's CPU µs per request answered during a wrk run (sut.ts attached), when it was measured. */
+export const cpuPerRequest = (w: (WrkResult & { sut?: Sut }) | undefined) =>
+  w?.sut ? (w.sut.cpuMs * 1000) / Math.max(1, w.requests) : undefined;
 export interface Spend {
   total: number;
   byStatus: Record<string, number>;

@@ -20,6 +20,7 @@ import {
   signed,
   table,
   type WrkResult,
+  wrkRps,
 } from "./report-format.ts";
 import { type AllocRun, type GcRun, gcSection } from "./report-gc.ts";
 import { type SpendScenario, spendSection } from "./report-spend.ts";
@@ -108,7 +109,6 @@ const wrk = (t: string, s: string) =>
   data[t]?.scenarios[s] as (WrkResult & { sut?: Sut; spendAfter?: Spend }) | undefined;
 
 const name = (t: string) => NAMES[t] ?? t;
-const wrkRps = (w: WrkResult | undefined) => (w ? (w.requests / w.durationUs) * 1e6 : undefined);
 const nonOk = (r: LoadResult | undefined) => (r ? r.measured - (r.statuses["200"] ?? 0) : undefined);
 
 const out: string[] = [];
