@@ -88,7 +88,10 @@ describe("max_concurrent across two gateway processes on one Postgres and one Re
     const { secret } = await createKey(store, { userId, name: "cap1", rateLimit: 10_000, maxConcurrent: 1 });
     const c = await spawnServe(env);
     const stuck = send(c.url, secret, { latencyMs: 60_000 }).catch(() => null);
-    await eventually(async () => (await status(send(a.url, secret))) === 429, 10_000);
+    // Probe only once c has admitted the slow request and sent it upstream: a probe on a racing it
+    // for the one slot could otherwise win, turn the slow request away, and never see a 429.
+    await eventually(() => mock.calls.some((call) => call.headers["x-mock"]?.includes("60000")), 10_000);
+    expect(await status(send(a.url, secret))).toBe(429);
     c.proc.kill("SIGKILL");
     await c.proc.exited;
     await stuck;
