@@ -1,4 +1,4 @@
-// Opens a bun:sqlite connection as a Store on the calling thread; the worker (sqlite-worker.ts) runs this.
+// Opens a bun:sqlite connection as a Store on the calling thread; the worker (store-worker.ts) runs this.
 import { Database } from "bun:sqlite";
 import { drizzle as drizzleSqlite } from "drizzle-orm/bun-sqlite";
 import { sqliteCapped } from "./capped.ts";

@@ -1,4 +1,5 @@
 // The store's public contract: plain row types and the repository interface every dialect implements.
+import type { ReportLane } from "../modules/analytics/jobs.ts";
 
 export type Role = "admin" | "member";
 
@@ -389,4 +390,10 @@ export interface Store {
   /** A cheap round trip to tell whether the store answers. */
   ping(): Promise<void>;
   close(): Promise<void>;
+
+  /**
+   * Where whole reports run, off the caller's thread: a worker thread with its own connection (SQLite's
+   * report lane; Postgres when opened with `reportLane`). Absent, they run inline (see reportsOf).
+   */
+  readonly reportLane?: ReportLane;
 }

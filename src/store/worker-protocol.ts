@@ -1,12 +1,23 @@
-// The messages between the main thread's SQLite store proxy and its worker threads, and error transport.
+// The messages between the main thread and its store worker threads (store-worker.ts), and error transport.
 import type { SqliteOpenOptions } from "./sqlite.ts";
 import { type SpendRow, StoreCapError, StoreConflictError, StoreNotFoundError } from "./types.ts";
 
-/** "keys.create", "spend.groupBy", "ping" …: a Store method named by its path. */
+/**
+ * "keys.create", "spend.groupBy", "ping" …: a Store method named by its path; "reports.run" and
+ * "reports.csvPage" run a whole report (modules/analytics/jobs.ts) on the worker's connection.
+ */
 export type StoreOp = string;
 
+export const REPORT_RUN_OP: StoreOp = "reports.run";
+export const REPORT_CSV_OP: StoreOp = "reports.csvPage";
+
+/** The connection a worker opens: a SQLite lane, or a Postgres pool for the report lane. */
+export type OpenTarget =
+  | { dialect: "sqlite"; path: string; opts: SqliteOpenOptions }
+  | { dialect: "postgres"; url: string };
+
 export type ToWorker =
-  | { t: "open"; path: string; opts: SqliteOpenOptions }
+  | { t: "open"; target: OpenTarget }
   | { t: "call"; id: number; op: StoreOp; args: unknown[] }
   | { t: "close" };
 

@@ -5,20 +5,15 @@
 // - write: every insert/update and the transactions (signup, capped creates, spend batches). A write
 //   waiting out another process's lock (busy_timeout) blocks only this lane.
 // - read: short lookups (ping for /health, key identities for the auth cache, gets and lists).
-// - report: the spend-log reads whose cost grows with the log (reports, exports, recent).
+// - report: the spend-log reads whose cost grows with the log, and whole reports and export chunks
+//   (modules/analytics/jobs.ts): their rows and their JSON or CSV text are built on this thread, and
+//   the event loop receives one string or one buffer.
 // WAL mode lets the read lanes read while the write lane (or another process) holds the write lock,
 // and a read issued after a write resolved sees it (the write committed before it answered).
 import { resolve } from "node:path";
-import type { SqliteOpenOptions } from "./sqlite.ts";
-import type { SpendRow, Store } from "./types.ts";
-import {
-  type FromWorker,
-  fromWire,
-  packSpendRows,
-  SPEND_BATCH_OP,
-  type StoreOp,
-  type ToWorker,
-} from "./worker-protocol.ts";
+import { LaneWorker } from "./lane-worker.ts";
+import type { Store } from "./types.ts";
+import { REPORT_CSV_OP, REPORT_RUN_OP, type StoreOp } from "./worker-protocol.ts";
 
 type Lane = "write" | "read" | "report";
 type Group = "teams" | "users" | "keys" | "plans" | "spend" | "latency";
@@ -73,150 +68,13 @@ const REPORTS = new Set<StoreOp>([
   "spend.groupBy",
   "spend.scan",
   "latency.series",
+  REPORT_RUN_OP,
+  REPORT_CSV_OP,
 ]);
 
 function laneOf(op: StoreOp): Lane {
   if (WRITES.has(op)) return "write";
   return REPORTS.has(op) ? "report" : "read";
-}
-
-/**
- * From source the worker sits beside this file. In the compiled executable every entrypoint given to
- * `bun build --compile` (package.json's build lists this worker) lives under the virtual /$bunfs/root,
- * at its path relative to the entrypoints' common directory (the repository root).
- */
-function workerUrl(): URL {
-  if (import.meta.url.includes("/$bunfs/")) return new URL("./src/store/sqlite-worker.ts", import.meta.url);
-  return new URL("./sqlite-worker.ts", import.meta.url);
-}
-
-/**
- * The workers are unref'd, so an open store never keeps a finished CLI command alive; while any call
- * is outstanding a timer holds the process open for its answer. (Toggling Worker.ref()/unref() per
- * call instead lost replies under Bun 1.4.)
- */
-let outstanding = 0;
-let keepAlive: ReturnType<typeof setInterval> | null = null;
-function hold(): void {
-  if (outstanding++ === 0) keepAlive = setInterval(() => {}, 2 ** 30);
-}
-function release(): void {
-  if (--outstanding === 0 && keepAlive) {
-    clearInterval(keepAlive);
-    keepAlive = null;
-  }
-}
-
-interface Pending {
-  resolve(value: unknown): void;
-  reject(err: Error): void;
-}
-
-/** One worker thread and the calls it has not answered yet. */
-class LaneWorker {
-  readonly #worker: Worker;
-  readonly #pending = new Map<number, Pending>();
-  #nextId = 1;
-  #dead: Error | null = null;
-  #onClosed: (() => void) | null = null;
-
-  private constructor(name: string) {
-    this.#worker = new Worker(workerUrl().href, { name, ref: false } as WorkerOptions);
-    this.#worker.addEventListener("message", (e: MessageEvent<FromWorker>) => this.#receive(e.data));
-    this.#worker.addEventListener("error", (e: ErrorEvent) =>
-      this.#fail(new Error(`SQLite worker failed: ${e.message}`)),
-    );
-    this.#worker.addEventListener("close", () => this.#fail(new Error("SQLite worker stopped")));
-  }
-
-  #opening: Pending | null = null;
-
-  static start(name: string, path: string, opts: SqliteOpenOptions): Promise<LaneWorker> {
-    const lane = new LaneWorker(name);
-    return new Promise((resolve, reject) => {
-      hold();
-      lane.#opening = {
-        resolve: () => {
-          release();
-          resolve(lane);
-        },
-        reject: (err) => {
-          release();
-          reject(err);
-        },
-      };
-      lane.#post({ t: "open", path, opts });
-    });
-  }
-
-  #post(msg: ToWorker): void {
-    this.#worker.postMessage(msg);
-  }
-
-  #receive(msg: FromWorker): void {
-    if (msg.t === "ready" || msg.t === "failed") {
-      const opening = this.#opening;
-      this.#opening = null;
-      if (msg.t === "ready") opening?.resolve(undefined);
-      else {
-        opening?.reject(fromWire(msg.error));
-        this.#worker.terminate();
-      }
-      return;
-    }
-    if (msg.t === "closed") {
-      this.#onClosed?.();
-      return;
-    }
-    const call = this.#pending.get(msg.id);
-    if (!call) return;
-    this.#pending.delete(msg.id);
-    if (msg.t === "result") call.resolve(msg.value);
-    else call.reject(fromWire(msg.error));
-  }
-
-  #fail(err: Error): void {
-    this.#dead ??= err;
-    this.#opening?.reject(err);
-    this.#opening = null;
-    for (const call of this.#pending.values()) call.reject(err);
-    this.#pending.clear();
-    this.#onClosed?.();
-  }
-
-  call(op: StoreOp, args: unknown[]): Promise<unknown> {
-    if (this.#dead) return Promise.reject(this.#dead);
-    const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      hold();
-      this.#pending.set(id, {
-        resolve: (v) => {
-          release();
-          resolve(v);
-        },
-        reject: (err) => {
-          release();
-          reject(err);
-        },
-      });
-      const payload = op === SPEND_BATCH_OP ? [packSpendRows(args[0] as SpendRow[])] : args;
-      this.#post({ t: "call", id, op, args: payload });
-    });
-  }
-
-  /** Closes the connection after the calls already sent, then ends the thread. */
-  async close(): Promise<void> {
-    if (!this.#dead) {
-      hold();
-      const closed = new Promise<void>((resolve) => {
-        this.#onClosed = resolve;
-      }).finally(release);
-      this.#post({ t: "close" });
-      await closed;
-    }
-    this.#dead ??= new Error("store is closed");
-    this.#worker.terminate();
-  }
 }
 
 export interface WorkerStoreOptions {
@@ -228,7 +86,11 @@ export interface WorkerStoreOptions {
 export async function openSqliteWorkers(path: string, opts: WorkerStoreOptions = {}): Promise<Store> {
   const file = path === ":memory:" ? path : resolve(path);
   const busyTimeoutMs = opts.busyTimeoutMs ?? 5000;
-  const writer = await LaneWorker.start("snodus-sqlite-write", file, { migrate: true, busyTimeoutMs });
+  const writer = await LaneWorker.start("snodus-sqlite-write", {
+    dialect: "sqlite",
+    path: file,
+    opts: { migrate: true, busyTimeoutMs },
+  });
   // Every lane starts now, not on first use: a thread (and its descriptors) created in the middle of
   // traffic can fail when the process is short of file descriptors, and Bun then exits; the CLI,
   // which would not use them, opens its store inline instead.
@@ -240,7 +102,11 @@ export async function openSqliteWorkers(path: string, opts: WorkerStoreOptions =
     if (l === "write" || file === ":memory:") return Promise.resolve(writer);
     let w = readers.get(l);
     if (!w) {
-      w = LaneWorker.start(`snodus-sqlite-${l}`, file, { migrate: false, readOnly: true, busyTimeoutMs });
+      w = LaneWorker.start(`snodus-sqlite-${l}`, {
+        dialect: "sqlite",
+        path: file,
+        opts: { migrate: false, readOnly: true, busyTimeoutMs },
+      });
       readers.set(l, w);
     }
     return w;
@@ -259,6 +125,10 @@ export async function openSqliteWorkers(path: string, opts: WorkerStoreOptions =
     ...groups,
     signup: (...args: unknown[]) => route("signup", args),
     ping: () => route("ping", []),
+    reportLane: {
+      run: (job: unknown) => route(REPORT_RUN_OP, [job]),
+      csvPage: (job: unknown) => route(REPORT_CSV_OP, [job]),
+    },
     close: () => {
       closing ??= (async () => {
         const started = await Promise.allSettled(readers.values());

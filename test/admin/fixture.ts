@@ -93,7 +93,8 @@ export async function adminFixture(
 ): Promise<AdminFixture> {
   const db: TestDatabase = await freshDatabase(dialect);
   const config = loadConfig({ DATABASE_URL: db.url, ADMIN_PASSWORD, ...env });
-  const store = await openStore(config.database);
+  // As `serve` opens it: reports run in the store's report lane (a worker thread) on both dialects.
+  const store = await openStore(config.database, { reportLane: true });
   const clock = { now: Date.parse("2026-11-15T12:00:00Z") };
   const gateway = createGateway({ config, store, log: silentLogger, fetch, now: () => clock.now });
   const a = await tenant(store, { budgetCents: 10_000 });

@@ -1,18 +1,19 @@
 // /admin/analytics/*: dashboard figures over a date range, narrowed to the caller's team.
+//
+// Every report runs as a job in the store's report lane (../analytics/jobs.ts) and comes back as its
+// JSON text: neither its rows nor its encoding touch the event loop that serves /v1/*.
 import { Elysia } from "elysia";
-import { latencyQuery, latencyReport } from "../analytics/latency.ts";
+import { reportsOf } from "../analytics/jobs.ts";
+import { latencyQuery } from "../analytics/latency.ts";
 import {
-  byModel,
-  byProvider,
-  byUser,
-  daily,
-  recent,
+  decodeCursor,
+  type RangeQuery as RangeParams,
   recentFilter,
   resolveRange,
-  routing,
 } from "../analytics/service.ts";
+import type { Scope } from "../auth/scope.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
-import { jsonResponse } from "./json.ts";
+import { jsonText } from "./json.ts";
 import { LatencyQuery, LatencyReport } from "./latency-schemas.ts";
 import { strictQuery } from "./query.ts";
 import {
@@ -29,57 +30,56 @@ const tags = ["analytics"];
 
 export function analyticsRoutes(deps: AdminDeps, auth: AdminAuth) {
   const { store, now } = deps;
+  const reports = reportsOf(store);
   const opts = <R>(response: R, summary: string) => ({
     ...strictQuery(RangeQuery),
     response: { 200: response, ...ID_ERRORS },
     detail: { tags, summary },
   });
+  const ranged =
+    (report: "daily" | "models" | "users" | "providers" | "routing") =>
+    async ({ scope, query }: { scope: Scope; query: RangeParams }) =>
+      jsonText(await reports.run({ report, range: resolveRange(scope, query, now()) }));
   return new Elysia({ prefix: "/admin/analytics" })
     .use(adminAuth(auth))
-    .get(
-      "/daily",
-      ({ scope, query }) => daily(store, resolveRange(scope, query, now())),
-      opts(DailyReport, "Spend, tokens and requests per UTC day"),
-    )
-    .get(
-      "/models",
-      ({ scope, query }) => byModel(store, resolveRange(scope, query, now())),
-      opts(ModelReport, "Spend per model"),
-    )
-    .get(
-      "/users",
-      // One row per user: hundreds of rows, so sent as serialized JSON (see ./json.ts).
-      async ({ scope, query }) => jsonResponse(await byUser(store, resolveRange(scope, query, now()))),
-      opts(UserReport, "Spend per user"),
-    )
-    .get(
-      "/providers",
-      ({ scope, query }) => byProvider(store, resolveRange(scope, query, now())),
-      opts(ProviderReport, "Spend, errors and latency per provider"),
-    )
+    .get("/daily", ranged("daily"), opts(DailyReport, "Spend, tokens and requests per UTC day"))
+    .get("/models", ranged("models"), opts(ModelReport, "Spend per model"))
+    .get("/users", ranged("users"), opts(UserReport, "Spend per user"))
+    .get("/providers", ranged("providers"), opts(ProviderReport, "Spend, errors and latency per provider"))
     .get(
       "/routing",
-      ({ scope, query }) => routing(store, resolveRange(scope, query, now())),
+      ranged("routing"),
       opts(RoutingReport, "Smart-routing decisions and the models they chose"),
     )
-    .get("/latency", ({ scope, query }) => latencyReport(store, latencyQuery(scope, query, now())), {
-      ...strictQuery(LatencyQuery),
-      response: { 200: LatencyReport, ...ID_ERRORS },
-      detail: {
-        tags,
-        summary: "Latency percentiles (p50/p95/p99) and error rates per model or provider, per hour or day",
+    .get(
+      "/latency",
+      async ({ scope, query }) =>
+        jsonText(await reports.run({ report: "latency", query: latencyQuery(scope, query, now()) })),
+      {
+        ...strictQuery(LatencyQuery),
+        response: { 200: LatencyReport, ...ID_ERRORS },
+        detail: {
+          tags,
+          summary: "Latency percentiles (p50/p95/p99) and error rates per model or provider, per hour or day",
+        },
       },
-    })
+    )
     .get(
       "/recent",
-      ({ scope, query }) =>
-        recent(
-          store,
-          resolveRange(scope, query, now()),
-          query.limit ?? 50,
-          query.cursor,
-          recentFilter(query),
-        ),
+      async ({ scope, query }) => {
+        // The range and cursor are checked here, so a bad one is a 422 before any store work.
+        const range = resolveRange(scope, query, now());
+        const after = query.cursor ? decodeCursor(query.cursor) : null;
+        return jsonText(
+          await reports.run({
+            report: "recent",
+            range,
+            limit: query.limit ?? 50,
+            after,
+            rows: recentFilter(query),
+          }),
+        );
+      },
       {
         ...strictQuery(RecentQuery),
         response: { 200: RecentReport, ...ID_ERRORS },

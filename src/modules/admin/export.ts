@@ -1,7 +1,7 @@
 // /admin/analytics/export: the spend log in range as CSV, streamed chunk by chunk.
 import { Elysia, t } from "elysia";
-import { chargebackCsv } from "../analytics/chargeback.ts";
 import { spendCsvStream } from "../analytics/csv.ts";
+import { reportsOf } from "../analytics/jobs.ts";
 import { filterOf, resolveRange } from "../analytics/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
 import { strictQuery } from "./query.ts";
@@ -20,6 +20,8 @@ const MonthlyQuery = t.Object({
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
 export function exportRoutes(deps: AdminDeps, auth: AdminAuth) {
+  // Read and formatted in the store's report lane (../analytics/jobs.ts); the event loop passes bytes on.
+  const reports = reportsOf(deps.store);
   return new Elysia({ prefix: "/admin/analytics" })
     .use(adminAuth(auth))
     .get(
@@ -27,7 +29,7 @@ export function exportRoutes(deps: AdminDeps, auth: AdminAuth) {
       async ({ scope, query }) => {
         const range = resolveRange(scope, query, deps.now());
         const by = query.by ?? "team";
-        return new Response(await chargebackCsv(deps.store, range, by), {
+        return new Response(await reports.run({ report: "chargeback", range, by }), {
           headers: {
             "content-type": "text/csv; charset=utf-8",
             "content-disposition": `attachment; filename="snodus-chargeback-${by}-${day(range.from)}-${day(range.to)}.csv"`,
@@ -48,7 +50,7 @@ export function exportRoutes(deps: AdminDeps, auth: AdminAuth) {
       "/export",
       ({ scope, query }) => {
         const range = resolveRange(scope, query, deps.now());
-        const stream = spendCsvStream(deps.store, filterOf(range));
+        const stream = spendCsvStream(reports, filterOf(range));
         return new Response(stream, {
           headers: {
             "content-type": "text/csv; charset=utf-8",

@@ -1,13 +1,13 @@
 // The spend log as RFC 4180 CSV, streamed in keyset chunks so memory stays flat however many rows match.
-import type { SpendCursor, SpendFilter, SpendRow, Store } from "../../store/types.ts";
+import type { SpendRow, Store } from "../../store/types.ts";
+import type { CsvPage, CsvPageJob, ReportLane } from "./jobs.ts";
 import { spendView } from "./service.ts";
 
 /**
- * Rows per store query. Each chunk is turned into CSV on the event loop that serves /v1, so its size is
- * the longest stall an export causes: at 2,000 rows a month's export took a proxy p99 of 2.9 ms to
- * 13.3 ms (bench/admin-contention.ts, SQLite, 1M rows); at 500, 7.2 ms, for an export ~2× as long.
+ * Rows per chunk. A chunk is read and formatted in the store's report lane (jobs.ts), so the event loop
+ * only passes its bytes on; its size bounds the memory an export holds (~300 bytes a row).
  */
-export const EXPORT_CHUNK = 500;
+export const EXPORT_CHUNK = 2000;
 
 export const CSV_COLUMNS = [
   "created_at",
@@ -59,34 +59,59 @@ interface Labels {
 }
 
 /**
- * Names beside the ids (for chargeback sheets), looked up once per key: one query per chunk for the keys
- * it has not seen yet. Held for the whole export, so bounded by the number of keys, not of rows.
+ * Names beside the ids (for chargeback sheets), looked up once per key and export: one query per chunk
+ * for the keys the export has not seen yet. Bounded by the number of keys, not of rows; an export whose
+ * client went away is forgotten after LABELS_IDLE_MS.
  */
-function labeller(store: Store) {
-  const known = new Map<string, Labels>();
-  return async (rows: SpendRow[]) => {
-    const missing = [...new Set(rows.map((r) => r.apiKeyId))].filter((id) => !known.has(id));
-    if (missing.length)
-      for (const { key, user, team } of await store.keys.identitiesByIds(missing))
-        known.set(key.id, { team_name: team.name, user_email: user.email, key_name: key.name });
-    return (row: SpendRow): Labels =>
-      known.get(row.apiKeyId) ?? { team_name: null, user_email: null, key_name: null };
-  };
+const labelsByExport = new Map<string, { known: Map<string, Labels>; usedAt: number }>();
+const LABELS_IDLE_MS = 60_000;
+
+async function labelsFor(store: Store, exportId: string, rows: SpendRow[]) {
+  const now = Date.now();
+  for (const [id, entry] of labelsByExport)
+    if (now - entry.usedAt > LABELS_IDLE_MS) labelsByExport.delete(id);
+  const entry = labelsByExport.get(exportId) ?? { known: new Map<string, Labels>(), usedAt: now };
+  entry.usedAt = now;
+  labelsByExport.set(exportId, entry);
+  const { known } = entry;
+  const missing = [...new Set(rows.map((r) => r.apiKeyId))].filter((id) => !known.has(id));
+  if (missing.length)
+    for (const { key, user, team } of await store.keys.identitiesByIds(missing))
+      known.set(key.id, { team_name: team.name, user_email: user.email, key_name: key.name });
+  return (row: SpendRow): Labels =>
+    known.get(row.apiKeyId) ?? { team_name: null, user_email: null, key_name: null };
+}
+
+const encoder = new TextEncoder();
+
+/** One chunk of an export as CSV lines (the report lane runs this). */
+export async function csvPage(store: Store, job: CsvPageJob): Promise<CsvPage> {
+  const page = await store.spend.scan(job.filter, { after: job.after, limit: job.limit, order: "asc" });
+  let text = "";
+  if (page.rows.length) {
+    const label = await labelsFor(store, job.exportId, page.rows);
+    for (const row of page.rows) {
+      const view = { ...spendView(row), ...label(row) };
+      // Tags are one field, separated by spaces (commas would need quoting in every row).
+      text += csvLine(CSV_COLUMNS.map((c) => (c === "tags" ? view.tags.join(" ") : view[c])));
+    }
+  }
+  if (!page.next) labelsByExport.delete(job.exportId);
+  return { bytes: encoder.encode(text), next: page.next };
 }
 
 /**
- * A pull-driven stream: the next chunk is read from the store only when the client has taken the last
- * one, so a slow reader holds back the query instead of piling rows up in memory.
+ * A pull-driven stream: the next chunk is asked of the report lane only when the client has taken the
+ * last one, so a slow reader holds back the query instead of piling rows up in memory.
  */
 export function spendCsvStream(
-  store: Store,
-  filter: SpendFilter,
+  lane: ReportLane,
+  filter: CsvPageJob["filter"],
   chunk = EXPORT_CHUNK,
 ): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  let after: SpendCursor | null = null;
+  const exportId = crypto.randomUUID();
+  let after: CsvPageJob["after"] = null;
   let started = false;
-  const labels = labeller(store);
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
@@ -95,17 +120,8 @@ export function spendCsvStream(
           controller.enqueue(encoder.encode(csvLine([...CSV_COLUMNS])));
           return;
         }
-        const page = await store.spend.scan(filter, { after, limit: chunk, order: "asc" });
-        if (page.rows.length) {
-          let text = "";
-          const label = await labels(page.rows);
-          for (const row of page.rows) {
-            const view = { ...spendView(row), ...label(row) };
-            // Tags are one field, separated by spaces (commas would need quoting in every row).
-            text += csvLine(CSV_COLUMNS.map((c) => (c === "tags" ? view.tags.join(" ") : view[c])));
-          }
-          controller.enqueue(encoder.encode(text));
-        }
+        const page = await lane.csvPage({ exportId, filter, after, limit: chunk });
+        if (page.bytes.byteLength) controller.enqueue(page.bytes);
         after = page.next;
         if (!after) controller.close();
       },

@@ -268,15 +268,17 @@ export function recentFilter(q: RecentFilterQuery): SpendFilter {
   return out;
 }
 
-/** Newest rows first, a page at a time (keyset: stable while new rows arrive), optionally filtered. */
-export async function recent(store: Store, r: Range, limit: number, cursor?: string, rows: SpendFilter = {}) {
-  const page = await store.spend.scan(
-    { ...rows, ...filterOf(r) },
-    {
-      after: cursor ? decodeCursor(cursor) : null,
-      limit,
-      order: "desc",
-    },
-  );
+/**
+ * Newest rows first, a page at a time (keyset: stable while new rows arrive), optionally filtered.
+ * `after` is the decoded cursor (decodeCursor), checked by the caller before any store work.
+ */
+export async function recent(
+  store: Store,
+  r: Range,
+  limit: number,
+  after: SpendCursor | null,
+  rows: SpendFilter = {},
+) {
+  const page = await store.spend.scan({ ...rows, ...filterOf(r) }, { after, limit, order: "desc" });
   return { data: page.rows.map(spendView), next_cursor: page.next ? encodeCursor(page.next) : null };
 }
