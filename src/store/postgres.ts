@@ -12,7 +12,7 @@ import * as pgSchema from "./schema/postgres.ts";
 import { postgresSignup } from "./signup.ts";
 import { postgresSpendWriter } from "./spend-writer.ts";
 import type { Store } from "./types.ts";
-import { REPORT_CSV_OP, REPORT_RUN_OP } from "./worker-protocol.ts";
+import { REPORT_CSV_OP, REPORT_NICE, REPORT_RUN_OP } from "./worker-protocol.ts";
 
 // drizzle keeps its migration runner on the dialect object; it is public in practice but not typed.
 interface Migratable {
@@ -57,7 +57,11 @@ export async function openPostgres(url: string, opts: PostgresOpenOptions): Prom
   let lane: LaneWorker | null = null;
   try {
     if (opts.reportLane)
-      lane = await LaneWorker.start("snodus-postgres-report", { dialect: "postgres", url });
+      lane = await LaneWorker.start("snodus-postgres-report", {
+        dialect: "postgres",
+        url,
+        nice: REPORT_NICE,
+      });
   } catch (err) {
     await client.end({ timeout: 5 });
     throw err;

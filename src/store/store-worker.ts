@@ -5,6 +5,7 @@
 // loop serving /v1/* (see worker-store.ts). Whole reports (modules/analytics/jobs.ts) run here too,
 // on either dialect, so their rows and their JSON or CSV text never reach the event loop.
 import type { ReportLane } from "../modules/analytics/jobs.ts";
+import { lowerThreadPriority } from "./thread-priority.ts";
 import type { Store } from "./types.ts";
 import {
   type FromWorker,
@@ -27,6 +28,7 @@ let reports: ReportLane | null = null;
 const send = (msg: FromWorker, transfer?: Transferable[]) => self.postMessage(msg, transfer ?? []);
 
 async function open(target: OpenTarget): Promise<Store> {
+  if (target.nice) await lowerThreadPriority(target.nice);
   if (target.dialect === "sqlite")
     return (await import("./sqlite.ts")).openSqliteDirect(target.path, target.opts);
   // The report lane's own small pool; the main thread's store has already migrated the database.

@@ -10,11 +10,17 @@ export type StoreOp = string;
 
 export const REPORT_RUN_OP: StoreOp = "reports.run";
 export const REPORT_CSV_OP: StoreOp = "reports.csvPage";
+/** The report lanes' nice value: below the event loop, so a report loop waits for it, not the reverse. */
+export const REPORT_NICE = 10;
 
 /** The connection a worker opens: a SQLite lane, or a Postgres pool for the report lane. */
-export type OpenTarget =
+export type OpenTarget = (
   | { dialect: "sqlite"; path: string; opts: SqliteOpenOptions }
-  | { dialect: "postgres"; url: string };
+  | { dialect: "postgres"; url: string }
+) & {
+  /** Run the thread at this nice value (thread-priority.ts): the report lanes, whose work can wait. */
+  nice?: number;
+};
 
 export type ToWorker =
   | { t: "open"; target: OpenTarget }

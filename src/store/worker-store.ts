@@ -13,7 +13,7 @@
 import { resolve } from "node:path";
 import { LaneWorker } from "./lane-worker.ts";
 import type { Store } from "./types.ts";
-import { REPORT_CSV_OP, REPORT_RUN_OP, type StoreOp } from "./worker-protocol.ts";
+import { REPORT_CSV_OP, REPORT_NICE, REPORT_RUN_OP, type StoreOp } from "./worker-protocol.ts";
 
 type Lane = "write" | "read" | "report";
 type Group = "teams" | "users" | "keys" | "plans" | "spend" | "latency";
@@ -106,6 +106,7 @@ export async function openSqliteWorkers(path: string, opts: WorkerStoreOptions =
         dialect: "sqlite",
         path: file,
         opts: { migrate: false, readOnly: true, busyTimeoutMs },
+        ...(l === "report" ? { nice: REPORT_NICE } : {}),
       });
       readers.set(l, w);
     }
