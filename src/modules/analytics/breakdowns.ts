@@ -1,14 +1,6 @@
 // The two breakdowns the dashboard draws beyond the spec's reports: spend per key, and routed requests per day and rule.
-import type { SpendGroup, Store } from "../../store/types.ts";
-import { figures, filterOf, type Range } from "./service.ts";
-
-const envelope = (r: Range) => ({
-  from: r.from.toISOString(),
-  to: r.to.toISOString(),
-  team_id: r.teamId ?? null,
-});
-const costliestFirst = (a: SpendGroup, b: SpendGroup) =>
-  b.costMicros - a.costMicros || b.requests - a.requests;
+import type { Store } from "../../store/types.ts";
+import { costliestFirst, envelope, figures, filterOf, type Range } from "./service.ts";
 
 export async function byKey(store: Store, r: Range) {
   const groups = (await store.spend.groupBy(["apiKeyId"], filterOf(r))).sort(costliestFirst);

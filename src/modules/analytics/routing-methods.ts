@@ -3,7 +3,7 @@ import { costMicros } from "../../pricing/cost.ts";
 import { lookupPrice, type Price } from "../../pricing/prices.ts";
 import { emptyUsage } from "../../pricing/usage.ts";
 import type { SpendGroup, Store } from "../../store/types.ts";
-import type { Range } from "./service.ts";
+import { envelope, type Range } from "./service.ts";
 
 const TIERS = ["cheap", "middle", "top"] as const;
 const TIERED = /^(\w+) tier: (.+)$/;
@@ -82,9 +82,7 @@ export async function routingMethods(store: Store, pricing: RoutingPricing, r: R
     if (rule.startsWith("background call")) row.background_requests += g.requests;
   }
   return {
-    from: r.from.toISOString(),
-    to: r.to.toISOString(),
-    team_id: r.teamId ?? null,
+    ...envelope(r),
     top_model: topModel,
     data: [...byMethod.values()]
       .map((row) => ({

@@ -112,10 +112,11 @@ function sum(groups: SpendGroup[]): Figures {
   return out;
 }
 
-const costliestFirst = (a: SpendGroup, b: SpendGroup) =>
+export const costliestFirst = (a: SpendGroup, b: SpendGroup) =>
   b.costMicros - a.costMicros || b.requests - a.requests;
 
-const envelope = (r: Range) => ({
+/** The range every report answers beside its rows. */
+export const envelope = (r: Range) => ({
   from: r.from.toISOString(),
   to: r.to.toISOString(),
   team_id: r.teamId ?? null,
