@@ -1,6 +1,5 @@
 // Opens the store named by DATABASE_URL: bun:sqlite file (default, behind worker threads) or Postgres.
 import type { StoreLocation } from "../config/database-url.ts";
-import { openPostgres } from "./postgres.ts";
 import { openSqliteDirect } from "./sqlite.ts";
 import type { Store } from "./types.ts";
 import { openSqliteWorkers } from "./worker-store.ts";
@@ -19,8 +18,13 @@ export interface OpenOptions {
 }
 
 export async function openStore(location: StoreLocation, opts: OpenOptions = {}): Promise<Store> {
+  // The Postgres driver and schema are loaded only for Postgres: on SQLite (the default) they would be
+  // ~10,000 objects of live heap the collector walks for nothing.
   if (location.kind === "postgres")
-    return openPostgres(location.url, { migrate: true, reportLane: opts.reportLane });
+    return (await import("./postgres.ts")).openPostgres(location.url, {
+      migrate: true,
+      reportLane: opts.reportLane,
+    });
   if (opts.inline) return openSqliteDirect(location.path, { migrate: true });
   return openSqliteWorkers(location.path);
 }

@@ -1,7 +1,10 @@
 // Prometheus metrics of one gateway: hot-path series (series.ts) and prom-client gauges read at scrape time.
-import { Gauge, Registry } from "prom-client";
+import type { Registry } from "prom-client";
 import type { Usage } from "../../pricing/usage.ts";
 import { CounterSeries, HistogramSeries } from "./series.ts";
+
+/** Prometheus text format 0.0.4, as prom-client's Registry writes it. */
+const PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
 /** Seconds; from a fast local hop to a long generation. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
@@ -48,7 +51,6 @@ export interface ScrapeSources {
  * per-key label would grow the series with every key issued).
  */
 export class Metrics {
-  readonly registry = new Registry();
   readonly #requests = new CounterSeries(
     "snodus_requests_total",
     "Upstream attempts by front door, model, provider and the status the client got",
@@ -94,68 +96,85 @@ export class Metrics {
     [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
   );
 
-  constructor(sources: ScrapeSources) {
-    const registers = [this.registry];
-    new Gauge({
-      name: "snodus_spend_queue_depth",
-      help: "Spend rows queued and not yet written",
-      registers,
-      collect() {
-        this.set(sources.spendQueueDepth());
-      },
-    });
-    const cache = () => sources.keyCache();
-    new Gauge({
-      name: "snodus_key_cache_hits",
-      help: "Key lookups answered from memory since start",
-      registers,
-      collect() {
-        this.set(cache().hits);
-      },
-    });
-    new Gauge({
-      name: "snodus_key_cache_misses",
-      help: "Key lookups that read the store since start",
-      registers,
-      collect() {
-        this.set(cache().misses);
-      },
-    });
-    new Gauge({
-      name: "snodus_key_cache_hit_ratio",
-      help: "Share of key lookups answered from memory since start (1 when none yet)",
-      registers,
-      collect() {
-        const { hits, misses } = cache();
-        this.set(hits + misses === 0 ? 1 : hits / (hits + misses));
-      },
-    });
-    new Gauge({
-      name: "snodus_inflight_requests",
-      help: "Requests in flight on this instance",
-      registers,
-      collect() {
-        this.set(sources.inflight());
-      },
-    });
-    new Gauge({
-      name: "snodus_store_up",
-      help: "1 when the database answered a ping at scrape time",
-      registers,
-      async collect() {
-        this.set(await sources.storeUp());
-      },
-    });
-    const redisUp = sources.redisUp;
-    if (redisUp)
+  /** The gauges' registry, built at the first scrape (see #gauges). */
+  #registry: Promise<Registry> | null = null;
+
+  constructor(private readonly sources: ScrapeSources) {}
+
+  /**
+   * prom-client is loaded and its gauges made at the first scrape, not at start: every gauge reads its
+   * value at scrape time anyway, and a gateway nobody scrapes does not carry the library's ~15,000
+   * objects in the heap its collector walks during /v1 traffic.
+   */
+  #gauges(): Promise<Registry> {
+    this.#registry ??= (async () => {
+      const { Gauge, Registry } = await import("prom-client");
+      const sources = this.sources;
+      const registry = new Registry();
+      const registers = [registry];
       new Gauge({
-        name: "snodus_redis_up",
-        help: "1 while the shared limit store (Redis) is reachable; absent without REDIS_URL",
+        name: "snodus_spend_queue_depth",
+        help: "Spend rows queued and not yet written",
         registers,
         collect() {
-          this.set(redisUp());
+          this.set(sources.spendQueueDepth());
         },
       });
+      const cache = () => sources.keyCache();
+      new Gauge({
+        name: "snodus_key_cache_hits",
+        help: "Key lookups answered from memory since start",
+        registers,
+        collect() {
+          this.set(cache().hits);
+        },
+      });
+      new Gauge({
+        name: "snodus_key_cache_misses",
+        help: "Key lookups that read the store since start",
+        registers,
+        collect() {
+          this.set(cache().misses);
+        },
+      });
+      new Gauge({
+        name: "snodus_key_cache_hit_ratio",
+        help: "Share of key lookups answered from memory since start (1 when none yet)",
+        registers,
+        collect() {
+          const { hits, misses } = cache();
+          this.set(hits + misses === 0 ? 1 : hits / (hits + misses));
+        },
+      });
+      new Gauge({
+        name: "snodus_inflight_requests",
+        help: "Requests in flight on this instance",
+        registers,
+        collect() {
+          this.set(sources.inflight());
+        },
+      });
+      new Gauge({
+        name: "snodus_store_up",
+        help: "1 when the database answered a ping at scrape time",
+        registers,
+        async collect() {
+          this.set(await sources.storeUp());
+        },
+      });
+      const redisUp = sources.redisUp;
+      if (redisUp)
+        new Gauge({
+          name: "snodus_redis_up",
+          help: "1 while the shared limit store (Redis) is reachable; absent without REDIS_URL",
+          registers,
+          collect() {
+            this.set(redisUp());
+          },
+        });
+      return registry;
+    })();
+    return this.#registry;
   }
 
   attempt(s: AttemptSample): void {
@@ -196,11 +215,13 @@ export class Metrics {
       this.#limits,
       this.#spendWrite,
     ];
-    return hot.map((m) => m.render()).join("") + (await this.registry.metrics());
+    const registry = await this.#gauges();
+    return hot.map((m) => m.render()).join("") + (await registry.metrics());
   }
 
+  /** The exposition format's content type (prom-client's text format, which render() writes). */
   get contentType(): string {
-    return this.registry.contentType;
+    return PROMETHEUS_TEXT;
   }
 }
 

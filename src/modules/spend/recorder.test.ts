@@ -65,6 +65,45 @@ const settle = async () => {
   for (let i = 0; i < 20; i++) await Promise.resolve();
 };
 
+describe("SpendRecorder batching", () => {
+  test("under steady traffic rows are written in whole batches, not one small write after another", async () => {
+    const fake = fakeStore();
+    let writes = 0;
+    const insert = fake.store.spend.insertMany.bind(fake.store.spend);
+    // Each write takes 3 ms, as a SQLite batch does: rows keep arriving meanwhile.
+    fake.store.spend.insertMany = async (rows) => {
+      writes++;
+      await Bun.sleep(3);
+      return insert(rows);
+    };
+    const rec = new SpendRecorder(fake.store, { log: silentLogger, flushMs: 100, batchSize: 50 });
+    // 300 rows, about one a millisecond: at most 6 whole batches plus one timer write per 100 ms.
+    const started = performance.now();
+    for (let i = 0; i < 300; i++) {
+      rec.record(row());
+      await Bun.sleep(1);
+    }
+    const elapsed = performance.now() - started;
+    await rec.flush();
+    expect(fake.inserted.length).toBe(300);
+    // Writing until the queue was empty made a write of a few rows every ~3 ms: ~100 writes here.
+    expect(writes).toBeLessThanOrEqual(300 / 50 + Math.ceil(elapsed / 100) + 2);
+    await rec.close();
+  });
+
+  test("rows below a batch are written by the timer, none is left behind", async () => {
+    const fake = fakeStore();
+    const rec = new SpendRecorder(fake.store, { log: silentLogger, flushMs: 20, batchSize: 50 });
+    for (let i = 0; i < 7; i++) rec.record(row());
+    await Bun.sleep(5);
+    expect(fake.inserted.length).toBe(0);
+    await Bun.sleep(60);
+    expect(fake.inserted.length).toBe(7);
+    expect(rec.pending).toBe(0);
+    await rec.close();
+  });
+});
+
 describe("SpendRecorder.flush", () => {
   test("a flush that joins a drain busy with last_used_at still writes the rows queued before it", async () => {
     const fake = fakeStore();

@@ -111,6 +111,11 @@ export class SpendRecorder {
     return Math.min(30_000, 250 * 2 ** Math.min(this.#failures, 7));
   }
 
+  /** Whether queued rows should be written now rather than at the timer: a whole batch, or a waiting flush. */
+  #due(): boolean {
+    return this.#queue.length >= this.#opts.batchSize || this.#waiters.length > 0;
+  }
+
   /** One drain at a time; a caller arriving during a drain joins it. */
   #drainShared(): Promise<boolean> {
     // `#running`, not the promise, says whether a drain is under way: a drain with nothing to do
@@ -123,14 +128,16 @@ export class SpendRecorder {
   }
 
   /**
-   * Writes until the queue is empty, `last_used_at` included, and only then lets go: rows recorded while
-   * it was busy (even during the touch) are picked up by the same drain, so nothing is left without a
-   * writer. False when a write failed (a retry is scheduled).
+   * Writes what is queued, then goes on only while a whole batch has piled up or a flush() waits;
+   * `last_used_at` follows. Rows left behind get the timer, so nothing is left without a writer, and
+   * each row still waits at most about flushMs. (Writing until the queue was empty kept the writer in a
+   * loop of small batches under steady traffic: at 4,000 req/s ~25 rows and a `last_used_at` update
+   * every 6 ms, 160 transactions a second where 8 do.) False when a write failed (a retry is scheduled).
    */
   async #drain(): Promise<boolean> {
     try {
       for (;;) {
-        while (this.#queue.length > 0) {
+        for (let first = true; this.#queue.length > 0 && (first || this.#due()); first = false) {
           const batch = this.#queue.slice(0, this.#opts.batchSize * 4);
           const started = performance.now();
           try {
@@ -163,6 +170,10 @@ export class SpendRecorder {
           }
         }
         if (this.#queue.length === 0) return true;
+        if (!this.#due()) {
+          this.#schedule(this.#opts.flushMs);
+          return true;
+        }
       }
     } finally {
       // Synchronously, before the promise settles: a record() right after must start a new drain.
