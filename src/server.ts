@@ -35,8 +35,8 @@ export async function startServer(
   log: Logger,
   opts: StartOptions = {},
 ): Promise<RunningServer> {
-  // Reports run in a worker thread on either dialect (src/modules/analytics/jobs.ts).
-  const store = await openStore(config.database, { reportLane: true });
+  // Reports (src/modules/analytics/jobs.ts) and spend writes run in worker threads on either dialect.
+  const store = await openStore(config.database, { lane: true });
   const now = opts.now ?? Date.now;
   const shared = await sharedLimits(config, store, log, now);
   // The OpenTelemetry SDK is loaded only when traces are exported (see tracing/tracing.ts for why).

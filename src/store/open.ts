@@ -11,10 +11,10 @@ export interface OpenOptions {
    */
   inline?: boolean;
   /**
-   * Postgres only: run whole reports in a worker thread with its own connections (`serve`; SQLite's
-   * worker store always has its report lane). Tools and tests run them inline.
+   * Postgres only: a worker thread with its own connections runs whole reports and the spend writes
+   * (`serve`; SQLite's worker store always has its lanes). Tools run them on the calling thread.
    */
-  reportLane?: boolean;
+  lane?: boolean;
 }
 
 export async function openStore(location: StoreLocation, opts: OpenOptions = {}): Promise<Store> {
@@ -23,7 +23,7 @@ export async function openStore(location: StoreLocation, opts: OpenOptions = {})
   if (location.kind === "postgres")
     return (await import("./postgres.ts")).openPostgres(location.url, {
       migrate: true,
-      reportLane: opts.reportLane,
+      lane: opts.lane,
     });
   if (opts.inline) return openSqliteDirect(location.path, { migrate: true });
   return openSqliteWorkers(location.path);

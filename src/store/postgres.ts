@@ -1,4 +1,4 @@
-// Opens a Postgres database as a Store: the pooled client, migrations under a startup lock, and the report lane.
+// Opens a Postgres database as a Store: the pooled client, migrations under a startup lock, and the worker lane.
 import { drizzle as drizzlePg } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import type { CsvPage } from "../modules/analytics/jobs.ts";
@@ -12,7 +12,7 @@ import * as pgSchema from "./schema/postgres.ts";
 import { postgresSignup } from "./signup.ts";
 import { postgresSpendWriter } from "./spend-writer.ts";
 import type { Store } from "./types.ts";
-import { REPORT_CSV_OP, REPORT_NICE, REPORT_RUN_OP } from "./worker-protocol.ts";
+import { REPORT_CSV_OP, REPORT_NICE, REPORT_RUN_OP, SPEND_BATCH_OP } from "./worker-protocol.ts";
 
 // drizzle keeps its migration runner on the dialect object; it is public in practice but not typed.
 interface Migratable {
@@ -21,16 +21,17 @@ interface Migratable {
 }
 
 export interface PostgresOpenOptions {
-  /** Apply the migrations and seed the plans (false in the report lane's worker: serve already did). */
+  /** Apply the migrations and seed the plans (false in the lane's worker: serve already did). */
   migrate: boolean;
   /** Connections in the pool. */
   max?: number;
   /**
-   * Run whole reports in a worker thread with its own small pool (serve): postgres.js parses every
-   * result row on the thread that asked, so a report's rows and its JSON would otherwise be built on
-   * the event loop that serves /v1/*.
+   * Run whole reports and the spend writes in a worker thread with its own small pool (serve):
+   * postgres.js encodes every parameter and parses every result row on the thread that asked, so a
+   * report's rows and its JSON, or a batch of 500 spend rows and their rollups, would otherwise be
+   * handled on the event loop that serves /v1/*.
    */
-  reportLane?: boolean;
+  lane?: boolean;
 }
 
 export async function openPostgres(url: string, opts: PostgresOpenOptions): Promise<Store> {
@@ -56,8 +57,8 @@ export async function openPostgres(url: string, opts: PostgresOpenOptions): Prom
   }
   let lane: LaneWorker | null = null;
   try {
-    if (opts.reportLane)
-      lane = await LaneWorker.start("snodus-postgres-report", {
+    if (opts.lane)
+      lane = await LaneWorker.start("snodus-postgres-lane", {
         dialect: "postgres",
         url,
         nice: REPORT_NICE,
@@ -82,12 +83,19 @@ export async function openPostgres(url: string, opts: PostgresOpenOptions): Prom
     },
   });
   if (!lane) return store;
-  const reports = lane;
+  const worker = lane;
   return {
     ...store,
+    // The writes that follow traffic (spend batches, last_used_at) run in the lane; the rest of the
+    // store (auth lookups, admin writes, transactions) stays here, where its callers wait for it anyway.
+    spend: {
+      ...store.spend,
+      insertMany: (rows) => worker.call(SPEND_BATCH_OP, [rows]) as Promise<void>,
+    },
+    keys: { ...store.keys, touch: (used) => worker.call("keys.touch", [used]) as Promise<void> },
     reportLane: {
-      run: (job) => reports.call(REPORT_RUN_OP, [job]) as Promise<string>,
-      csvPage: (job) => reports.call(REPORT_CSV_OP, [job]) as Promise<CsvPage>,
+      run: (job) => worker.call(REPORT_RUN_OP, [job]) as Promise<string>,
+      csvPage: (job) => worker.call(REPORT_CSV_OP, [job]) as Promise<CsvPage>,
     },
   };
 }

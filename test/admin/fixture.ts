@@ -94,7 +94,7 @@ export async function adminFixture(
   const db: TestDatabase = await freshDatabase(dialect);
   const config = loadConfig({ DATABASE_URL: db.url, ADMIN_PASSWORD, ...env });
   // As `serve` opens it: reports run in the store's report lane (a worker thread) on both dialects.
-  const store = await openStore(config.database, { reportLane: true });
+  const store = await openStore(config.database, { lane: true });
   const clock = { now: Date.parse("2026-11-15T12:00:00Z") };
   const gateway = createGateway({ config, store, log: silentLogger, fetch, now: () => clock.now });
   const a = await tenant(store, { budgetCents: 10_000 });

@@ -26,7 +26,7 @@ for (const dialect of DIALECTS) {
 
     beforeAll(async () => {
       db = await freshDatabase(dialect);
-      store = await openStore(db.location, { reportLane: true });
+      store = await openStore(db.location, { lane: true });
       const team = await store.teams.create({ name: "Lane", plan: "enterprise" });
       teamId = team.id;
       const user = await store.users.create({ email: "lane@example.com", name: "Lane", teamId });
@@ -118,7 +118,7 @@ for (const dialect of DIALECTS) {
 
 test("after close the report lane refuses instead of hanging", async () => {
   const db = await freshDatabase("sqlite");
-  const store = await openStore(db.location, { reportLane: true });
+  const store = await openStore(db.location, { lane: true });
   const range: Range = { from: new Date(START), to: new Date(START + DAY), teamId: undefined };
   await store.close();
   await expect(store.reportLane?.run({ report: "daily", range }) ?? Promise.resolve()).rejects.toThrow();
