@@ -31,8 +31,9 @@ async function open(target: OpenTarget): Promise<Store> {
   if (target.nice) await lowerThreadPriority(target.nice);
   if (target.dialect === "sqlite")
     return (await import("./sqlite.ts")).openSqliteDirect(target.path, target.opts);
-  // The report lane's own small pool; the main thread's store has already migrated the database.
-  return (await import("./postgres.ts")).openPostgres(target.url, { migrate: false, max: 2 });
+  // The lane's own small pool (the main thread's store has already migrated the database): three, so a
+  // spend batch finds a connection even while two reports or export chunks hold theirs.
+  return (await import("./postgres.ts")).openPostgres(target.url, { migrate: false, max: 3 });
 }
 
 /** The function at `op` ("keys.create") on the store, bound to its group so `this` still works. */
