@@ -10,15 +10,15 @@ export type StoreOp = string;
 
 export const REPORT_RUN_OP: StoreOp = "reports.run";
 export const REPORT_CSV_OP: StoreOp = "reports.csvPage";
-/** The report lanes' nice value: below the event loop, so a report loop waits for it, not the reverse. */
+/** SQLite's report lane's nice value: below the event loop, so a report loop waits for it, not the reverse. */
 export const REPORT_NICE = 10;
 
-/** The connection a worker opens: a SQLite lane, or a Postgres pool for the report lane. */
+/** The connection a worker opens: a SQLite lane, or the Postgres lane's pool. */
 export type OpenTarget = (
   | { dialect: "sqlite"; path: string; opts: SqliteOpenOptions }
   | { dialect: "postgres"; url: string }
 ) & {
-  /** Run the thread at this nice value (thread-priority.ts): the report lanes, whose work can wait. */
+  /** Run the thread at this nice value (thread-priority.ts): SQLite's report lane, whose work can wait. */
   nice?: number;
 };
 
