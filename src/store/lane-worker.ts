@@ -1,10 +1,13 @@
 // One store worker thread (store-worker.ts) seen from the main thread: calls out, answers back by id.
+import type { CsvPage, ReportLane } from "../modules/analytics/jobs.ts";
 import type { SpendRow } from "./types.ts";
 import {
   type FromWorker,
   fromWire,
   type OpenTarget,
   packSpendRows,
+  REPORT_CSV_OP,
+  REPORT_RUN_OP,
   SPEND_BATCH_OP,
   type StoreOp,
   type ToWorker,
@@ -148,3 +151,9 @@ export class LaneWorker {
     this.#worker.terminate();
   }
 }
+
+/** Whole reports sent through `call` to the worker that runs them (store-worker.ts). */
+export const reportLaneVia = (call: (op: StoreOp, args: unknown[]) => Promise<unknown>): ReportLane => ({
+  run: (job) => call(REPORT_RUN_OP, [job]) as Promise<string>,
+  csvPage: (job) => call(REPORT_CSV_OP, [job]) as Promise<CsvPage>,
+});

@@ -1,9 +1,8 @@
 // Opens a Postgres database as a Store: the pooled client, migrations under a startup lock, and the worker lane.
 import { drizzle as drizzlePg } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import type { CsvPage } from "../modules/analytics/jobs.ts";
 import { postgresCapped } from "./capped.ts";
-import { LaneWorker } from "./lane-worker.ts";
+import { LaneWorker, reportLaneVia } from "./lane-worker.ts";
 import { postgresLatencyRollup } from "./latency-rollup.ts";
 import { toMigrationMeta } from "./migrations/embed.ts";
 import { postgresMigrations } from "./migrations.gen.ts";
@@ -12,7 +11,7 @@ import * as pgSchema from "./schema/postgres.ts";
 import { postgresSignup } from "./signup.ts";
 import { postgresSpendWriter } from "./spend-writer.ts";
 import type { Store } from "./types.ts";
-import { REPORT_CSV_OP, REPORT_RUN_OP, SPEND_BATCH_OP } from "./worker-protocol.ts";
+import { SPEND_BATCH_OP } from "./worker-protocol.ts";
 
 // drizzle keeps its migration runner on the dialect object; it is public in practice but not typed.
 interface Migratable {
@@ -90,10 +89,7 @@ export async function openPostgres(url: string, opts: PostgresOpenOptions): Prom
       insertMany: (rows) => worker.call(SPEND_BATCH_OP, [rows]) as Promise<void>,
     },
     keys: { ...store.keys, touch: (used) => worker.call("keys.touch", [used]) as Promise<void> },
-    reportLane: {
-      run: (job) => worker.call(REPORT_RUN_OP, [job]) as Promise<string>,
-      csvPage: (job) => worker.call(REPORT_CSV_OP, [job]) as Promise<CsvPage>,
-    },
+    reportLane: reportLaneVia((op, args) => worker.call(op, args)),
   };
 }
 

@@ -1,4 +1,4 @@
-// Worker thread entry: owns one store connection (a SQLite lane, or Postgres for the report lane) and runs the calls the main thread sends.
+// Worker thread entry: owns one store connection (a SQLite lane, or the Postgres lane's pool) and runs the calls the main thread sends.
 //
 // bun:sqlite is synchronous, so a slow report, a long export chunk or a write waiting out another
 // process's lock blocks the thread it runs on. Here that is this worker's thread, never the event

@@ -11,7 +11,7 @@
 // WAL mode lets the read lanes read while the write lane (or another process) holds the write lock,
 // and a read issued after a write resolved sees it (the write committed before it answered).
 import { resolve } from "node:path";
-import { LaneWorker } from "./lane-worker.ts";
+import { LaneWorker, reportLaneVia } from "./lane-worker.ts";
 import type { Store } from "./types.ts";
 import { REPORT_CSV_OP, REPORT_NICE, REPORT_RUN_OP, type StoreOp } from "./worker-protocol.ts";
 
@@ -126,10 +126,7 @@ export async function openSqliteWorkers(path: string, opts: WorkerStoreOptions =
     ...groups,
     signup: (...args: unknown[]) => route("signup", args),
     ping: () => route("ping", []),
-    reportLane: {
-      run: (job: unknown) => route(REPORT_RUN_OP, [job]),
-      csvPage: (job: unknown) => route(REPORT_CSV_OP, [job]),
-    },
+    reportLane: reportLaneVia(route),
     close: () => {
       closing ??= (async () => {
         const started = await Promise.allSettled(readers.values());

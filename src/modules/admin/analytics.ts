@@ -5,15 +5,9 @@
 import { Elysia } from "elysia";
 import { reportsOf } from "../analytics/jobs.ts";
 import { latencyQuery } from "../analytics/latency.ts";
-import {
-  decodeCursor,
-  type RangeQuery as RangeParams,
-  recentFilter,
-  resolveRange,
-} from "../analytics/service.ts";
-import type { Scope } from "../auth/scope.ts";
+import { decodeCursor, recentFilter, resolveRange } from "../analytics/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
-import { jsonText } from "./json.ts";
+import { jsonText, rangedReport } from "./json.ts";
 import { LatencyQuery, LatencyReport } from "./latency-schemas.ts";
 import { strictQuery } from "./query.ts";
 import {
@@ -36,10 +30,7 @@ export function analyticsRoutes(deps: AdminDeps, auth: AdminAuth) {
     response: { 200: response, ...ID_ERRORS },
     detail: { tags, summary },
   });
-  const ranged =
-    (report: "daily" | "models" | "users" | "providers" | "routing") =>
-    async ({ scope, query }: { scope: Scope; query: RangeParams }) =>
-      jsonText(await reports.run({ report, range: resolveRange(scope, query, now()) }));
+  const ranged = rangedReport(reports, now);
   return new Elysia({ prefix: "/admin/analytics" })
     .use(adminAuth(auth))
     .get("/daily", ranged("daily"), opts(DailyReport, "Spend, tokens and requests per UTC day"))

@@ -4,7 +4,7 @@ import { Elysia, t } from "elysia";
 import { reportsOf } from "../analytics/jobs.ts";
 import { resolveRange } from "../analytics/service.ts";
 import { type AdminAuth, type AdminDeps, adminAuth } from "./auth.ts";
-import { jsonText } from "./json.ts";
+import { jsonText, rangedReport } from "./json.ts";
 import { strictQuery } from "./query.ts";
 import { RoutingMethodsReport } from "./routing-methods.ts";
 import { ID_ERRORS, RangeQuery } from "./schemas.ts";
@@ -61,29 +61,20 @@ export const RoutingDailyReport = t.Object(
 export function dashboardDataRoutes(deps: AdminDeps, auth: AdminAuth) {
   const { store, now, config } = deps;
   const reports = reportsOf(store);
+  const ranged = rangedReport(reports, now);
   // Built in the store's report lane and sent as its JSON text (see ../analytics/jobs.ts and ./json.ts).
   return new Elysia({ prefix: "/admin/analytics" })
     .use(adminAuth(auth))
-    .get(
-      "/keys",
-      async ({ scope, query }) =>
-        jsonText(await reports.run({ report: "keys", range: resolveRange(scope, query, now()) })),
-      {
-        ...strictQuery(RangeQuery),
-        response: { 200: KeyReport, ...ID_ERRORS },
-        detail: { tags, summary: "Spend per key" },
-      },
-    )
-    .get(
-      "/routing/daily",
-      async ({ scope, query }) =>
-        jsonText(await reports.run({ report: "routing/daily", range: resolveRange(scope, query, now()) })),
-      {
-        ...strictQuery(RangeQuery),
-        response: { 200: RoutingDailyReport, ...ID_ERRORS },
-        detail: { tags, summary: "Routed requests per day, tier and rule" },
-      },
-    )
+    .get("/keys", ranged("keys"), {
+      ...strictQuery(RangeQuery),
+      response: { 200: KeyReport, ...ID_ERRORS },
+      detail: { tags, summary: "Spend per key" },
+    })
+    .get("/routing/daily", ranged("routing/daily"), {
+      ...strictQuery(RangeQuery),
+      response: { 200: RoutingDailyReport, ...ID_ERRORS },
+      detail: { tags, summary: "Routed requests per day, tier and rule" },
+    })
     .get(
       "/routing/methods",
       async ({ scope, query }) =>

@@ -22,7 +22,7 @@ export async function byKey(store: Store, r: Range) {
 }
 
 /** The router records reasons as "<tier> tier: <rule> (<figures>)"; the store groups by the part before " (". */
-const TIERED = /^(\w+) tier: (.+)$/;
+export const TIERED = /^(\w+) tier: (.+)$/;
 
 export async function routingDaily(store: Store, r: Range) {
   const groups = await store.spend.groupBy(["day", "routingRule", "model"], filterOf(r));

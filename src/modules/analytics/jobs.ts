@@ -13,11 +13,11 @@ import { latencyReport } from "./latency.ts";
 import { type RoutingPricing, routingMethods } from "./routing-methods.ts";
 import { byModel, byProvider, byUser, daily, type Range, recent, routing } from "./service.ts";
 
+/** The reports that need nothing but a date range (and the caller's team). */
+export type RangeReport = "daily" | "models" | "users" | "providers" | "routing" | "keys" | "routing/daily";
+
 export type ReportJob =
-  | {
-      report: "daily" | "models" | "users" | "providers" | "routing" | "keys" | "routing/daily";
-      range: Range;
-    }
+  | { report: RangeReport; range: Range }
   | { report: "routing/methods"; range: Range; pricing: RoutingPricing }
   | { report: "latency"; query: LatencyQuery }
   | { report: "recent"; range: Range; limit: number; after: SpendCursor | null; rows: SpendFilter }

@@ -3,10 +3,10 @@ import { costMicros } from "../../pricing/cost.ts";
 import { lookupPrice, type Price } from "../../pricing/prices.ts";
 import { emptyUsage } from "../../pricing/usage.ts";
 import type { SpendGroup, Store } from "../../store/types.ts";
+import { TIERED } from "./breakdowns.ts";
 import { envelope, type Range } from "./service.ts";
 
 const TIERS = ["cheap", "middle", "top"] as const;
-const TIERED = /^(\w+) tier: (.+)$/;
 
 /** What the estimate needs from the configuration, as plain data (it may run in a worker thread). */
 export interface RoutingPricing {
